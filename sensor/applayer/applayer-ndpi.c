@@ -1,0 +1,272 @@
+/* nDPI integration. See applayer-ndpi.h. */
+#include "applayer-ndpi.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <ndpi_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct dpi_thread {
+    struct dpi_conf conf;
+    struct ndpi_detection_module_struct *ndpi;
+    struct dpi_stats stats;
+};
+
+uint32_t dpi_flow_state_size(void)
+{
+    return ndpi_detection_get_sizeof_ndpi_flow_struct();
+}
+
+struct dpi_thread *dpi_thread_new(const struct dpi_conf *conf, char errbuf[CANH_ERRBUF_SIZE])
+{
+    struct dpi_thread *d = calloc(1, sizeof(*d));
+    if (d == NULL)
+        goto fail;
+    d->conf = *conf;
+    d->ndpi = ndpi_init_detection_module(ndpi_no_prefs);
+    if (d->ndpi == NULL)
+        goto fail;
+    NDPI_PROTOCOL_BITMASK all;
+    NDPI_BITMASK_SET_ALL(all);
+    ndpi_set_protocol_detection_bitmask2(d->ndpi, &all);
+    ndpi_finalize_initialization(d->ndpi);
+    return d;
+fail:
+    snprintf(errbuf, CANH_ERRBUF_SIZE, "dpi: cannot initialise nDPI (out of memory)");
+    dpi_thread_free(d);
+    return NULL;
+}
+
+void dpi_thread_free(struct dpi_thread *d)
+{
+    if (d == NULL)
+        return;
+    if (d->ndpi != NULL)
+        ndpi_exit_detection_module(d->ndpi);
+    free(d);
+}
+
+const struct dpi_stats *dpi_thread_stats(const struct dpi_thread *d)
+{
+    return &d->stats;
+}
+
+/* Records nDPI's verdict on the flow and counts how it was reached. */
+static void dpi_store(struct dpi_thread *d, struct flow *f, ndpi_protocol proto)
+{
+    f->ndpi_master = proto.master_protocol;
+    f->ndpi_app = proto.app_protocol;
+    f->ndpi_category = (uint16_t)proto.category;
+    f->ndpi_confidence = (uint8_t)f->ndpi->confidence;
+    f->ndpi_risk = f->ndpi->risk;
+    f->dpi_state = DPI_DONE;
+    if (proto.app_protocol == NDPI_PROTOCOL_UNKNOWN && proto.master_protocol == NDPI_PROTOCOL_UNKNOWN)
+        STAT_INC(d->stats.flows_unknown);
+    else if (f->ndpi->confidence == NDPI_CONFIDENCE_MATCH_BY_PORT ||
+             f->ndpi->confidence == NDPI_CONFIDENCE_MATCH_BY_IP)
+        STAT_INC(d->stats.flows_guessed);
+    else
+        STAT_INC(d->stats.flows_detected);
+}
+
+bool dpi_process(struct dpi_thread *d, struct flow *f, const struct packet *p)
+{
+    if (f->dpi_state == DPI_DONE)
+        return false;
+    if (f->dpi_state == DPI_NONE) {
+        f->ndpi = ndpi_flow_malloc(dpi_flow_state_size());
+        if (f->ndpi == NULL)
+            return false; /* retried on the next packet */
+        memset(f->ndpi, 0, dpi_flow_state_size());
+        f->dpi_state = DPI_RUNNING;
+        STAT_INC(d->stats.flows_started);
+        STAT_INC(d->stats.active);
+    }
+    uint32_t len = p->ip_len > 65535 ? 65535 : p->ip_len;
+    ndpi_protocol proto = ndpi_detection_process_packet(d->ndpi, f->ndpi, p->ip, (unsigned short)len,
+                                                        p->ts_us / 1000);
+    f->dpi_packets++;
+    STAT_INC(d->stats.packets);
+
+    uint64_t pkts = f->pkts[0] + f->pkts[1];
+    bool enough = (f->key.proto == 6 && pkts > d->conf.max_packets_tcp) ||
+                  (f->key.proto != 6 && pkts > d->conf.max_packets_udp);
+    if (!enough && proto.app_protocol == NDPI_PROTOCOL_UNKNOWN)
+        return false;
+    if (!enough && ndpi_extra_dissection_possible(d->ndpi, f->ndpi))
+        return false; /* found, but nDPI still wants metadata (certificate, answer, ...) */
+    if (proto.app_protocol == NDPI_PROTOCOL_UNKNOWN) {
+        uint8_t guessed = 0;
+        proto = ndpi_detection_giveup(d->ndpi, f->ndpi, d->conf.guess, &guessed);
+    }
+    dpi_store(d, f, proto);
+    return true;
+}
+
+void dpi_finish(struct dpi_thread *d, struct flow *f)
+{
+    if (f->dpi_state != DPI_RUNNING)
+        return;
+    uint8_t guessed = 0;
+    ndpi_protocol proto = ndpi_detection_giveup(d->ndpi, f->ndpi, d->conf.guess, &guessed);
+    dpi_store(d, f, proto);
+}
+
+void dpi_release(struct dpi_thread *d, struct flow *f)
+{
+    if (f->ndpi == NULL)
+        return;
+    ndpi_free_flow(f->ndpi);
+    f->ndpi = NULL;
+    STAT_ADD(d->stats.active, -(uint64_t)1);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Metadata                                                                           */
+/* ---------------------------------------------------------------------------------- */
+
+static bool dpi_is(const struct flow *f, uint16_t id)
+{
+    return f->ndpi_master == id || f->ndpi_app == id;
+}
+
+static const char *nz(const char *s)
+{
+    return s != NULL ? s : "";
+}
+
+void dpi_meta_get(const struct flow *f, struct dpi_meta *m)
+{
+    memset(m, 0, sizeof(*m));
+    m->hostname = "";
+    m->http.url = m->http.user_agent = m->http.content_type = m->http.request_content_type = "";
+    m->http.method = "";
+    m->tls.issuer = m->tls.subject = m->tls.alpn = m->tls.ja3 = m->tls.ja3s = "";
+    m->tls.server_names = "";
+    m->ssh.client = m->ssh.server = m->ssh.hassh_client = m->ssh.hassh_server = "";
+    const struct ndpi_flow_struct *n = f->ndpi;
+    if (n == NULL)
+        return;
+    m->hostname = n->host_server_name;
+
+    m->is_http = dpi_is(f, NDPI_PROTOCOL_HTTP) || dpi_is(f, NDPI_PROTOCOL_HTTP_CONNECT) ||
+                 dpi_is(f, NDPI_PROTOCOL_HTTP_PROXY);
+    if (m->is_http) {
+        m->http.url = nz(n->http.url);
+        m->http.user_agent = nz(n->http.user_agent);
+        m->http.content_type = nz(n->http.content_type);
+        m->http.request_content_type = nz(n->http.request_content_type);
+        m->http.method = n->http.method != NDPI_HTTP_METHOD_UNKNOWN
+                             ? ndpi_http_method2str(n->http.method) : "";
+        m->http.status = n->http.response_status_code;
+        m->http.version = n->http.request_version;
+    }
+
+    m->is_dns = dpi_is(f, NDPI_PROTOCOL_DNS) || dpi_is(f, NDPI_PROTOCOL_MDNS) ||
+                dpi_is(f, NDPI_PROTOCOL_LLMNR);
+    if (m->is_dns) {
+        m->dns.is_query = n->protos.dns.is_query;
+        m->dns.num_queries = n->protos.dns.num_queries;
+        m->dns.num_answers = n->protos.dns.num_answers;
+        m->dns.rcode = n->protos.dns.reply_code;
+        m->dns.qtype = n->protos.dns.query_type;
+        m->dns.rsp_type = n->protos.dns.rsp_type;
+        if (n->protos.dns.rsp_type == 1)
+            inet_ntop(AF_INET, &n->protos.dns.rsp_addr.ipv4, m->dns.answer, sizeof(m->dns.answer));
+        else if (n->protos.dns.rsp_type == 28)
+            inet_ntop(AF_INET6, &n->protos.dns.rsp_addr.ipv6, m->dns.answer, sizeof(m->dns.answer));
+    }
+
+    m->is_tls = dpi_is(f, NDPI_PROTOCOL_TLS) || dpi_is(f, NDPI_PROTOCOL_DTLS) ||
+                dpi_is(f, NDPI_PROTOCOL_MAIL_IMAPS) || dpi_is(f, NDPI_PROTOCOL_MAIL_SMTPS) ||
+                dpi_is(f, NDPI_PROTOCOL_MAIL_POPS) || dpi_is(f, NDPI_PROTOCOL_DOH_DOT);
+    if (m->is_tls) {
+        m->tls.version = n->protos.tls_quic.ssl_version;
+        m->tls.issuer = nz(n->protos.tls_quic.issuerDN);
+        m->tls.subject = nz(n->protos.tls_quic.subjectDN);
+        m->tls.alpn = nz(n->protos.tls_quic.alpn);
+        m->tls.server_names = nz(n->protos.tls_quic.server_names);
+        m->tls.ja3 = n->protos.tls_quic.ja3_client;
+        m->tls.ja3s = n->protos.tls_quic.ja3_server;
+        m->tls.not_before = n->protos.tls_quic.notBefore;
+        m->tls.not_after = n->protos.tls_quic.notAfter;
+        m->tls.cipher = n->protos.tls_quic.server_cipher;
+        memcpy(m->tls.sha1, n->protos.tls_quic.sha1_certificate_fingerprint, 20);
+        for (int i = 0; i < 20; i++)
+            if (m->tls.sha1[i] != 0)
+                m->tls.has_fingerprint = true;
+    }
+
+    m->is_ssh = dpi_is(f, NDPI_PROTOCOL_SSH);
+    if (m->is_ssh) {
+        m->ssh.client = n->protos.ssh.client_signature;
+        m->ssh.server = n->protos.ssh.server_signature;
+        m->ssh.hassh_client = n->protos.ssh.hassh_client;
+        m->ssh.hassh_server = n->protos.ssh.hassh_server;
+    }
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Names                                                                              */
+/* ---------------------------------------------------------------------------------- */
+
+const char *dpi_protocol_name(const struct dpi_thread *d, const struct flow *f, char *buf, size_t len)
+{
+    ndpi_protocol proto = { .master_protocol = f->ndpi_master, .app_protocol = f->ndpi_app };
+    return ndpi_protocol2name(d->ndpi, proto, buf, (u_int)len);
+}
+
+const char *dpi_proto_id_name(const struct dpi_thread *d, uint16_t id)
+{
+    return ndpi_get_proto_name(d->ndpi, id);
+}
+
+const char *dpi_category_name(const struct dpi_thread *d, const struct flow *f)
+{
+    return ndpi_category_get_name(d->ndpi, (ndpi_protocol_category_t)f->ndpi_category);
+}
+
+const char *dpi_confidence_name(const struct flow *f)
+{
+    return ndpi_confidence_get_name((ndpi_confidence_t)f->ndpi_confidence);
+}
+
+const char *dpi_app_proto(const struct dpi_thread *d, const struct flow *f, char *buf, size_t len)
+{
+    /* nDPI protocols whose Suricata app-layer name differs from nDPI's lower-cased name. */
+    static const struct { uint16_t id; const char *name; } suricata_names[] = {
+        { NDPI_PROTOCOL_HTTP_CONNECT, "http" }, { NDPI_PROTOCOL_HTTP_PROXY, "http" },
+        { NDPI_PROTOCOL_MAIL_IMAPS, "tls" },    { NDPI_PROTOCOL_MAIL_SMTPS, "tls" },
+        { NDPI_PROTOCOL_MAIL_POPS, "tls" },     { NDPI_PROTOCOL_DOH_DOT, "tls" },
+        { NDPI_PROTOCOL_MAIL_SMTP, "smtp" },    { NDPI_PROTOCOL_MAIL_IMAP, "imap" },
+        { NDPI_PROTOCOL_MAIL_POP, "pop3" },     { NDPI_PROTOCOL_FTP_CONTROL, "ftp" },
+        { NDPI_PROTOCOL_SMBV1, "smb" },         { NDPI_PROTOCOL_SMBV23, "smb" },
+        { NDPI_PROTOCOL_KERBEROS, "krb5" },     { NDPI_PROTOCOL_IEC60870, "iec104" },
+        { NDPI_PROTOCOL_VNC, "rfb" },
+    };
+    uint16_t id = f->ndpi_master != NDPI_PROTOCOL_UNKNOWN ? f->ndpi_master : f->ndpi_app;
+    if (id == NDPI_PROTOCOL_UNKNOWN)
+        return NULL;
+    for (size_t i = 0; i < ARRAY_SIZE(suricata_names); i++)
+        if (suricata_names[i].id == id)
+            return suricata_names[i].name;
+    const char *name = ndpi_get_proto_name(d->ndpi, id);
+    size_t i;
+    for (i = 0; name[i] != '\0' && i + 1 < len; i++)
+        buf[i] = (char)tolower((unsigned char)name[i]);
+    buf[i] = '\0';
+    return buf;
+}
+
+const char *dpi_risk_name(int risk)
+{
+    return ndpi_risk2str((ndpi_risk_enum)risk);
+}
+
+uint16_t dpi_risk_score(const struct flow *f)
+{
+    u_int16_t c = 0, s = 0;
+    return ndpi_risk2score(f->ndpi_risk, &c, &s);
+}

@@ -1,0 +1,212 @@
+/* canh-sensor: command line, configuration, signals. The pipeline is in sensor.c.
+ *
+ *   canh-sensor -r FILE|DIR [-r ...] [-l DIR] [-c FILE] [-k none] [--workers N] [BPF]
+ *   canh-sensor -i IFACE [-i ...]    [-l DIR] [-c FILE] [-k none] [--workers N] [BPF]
+ *
+ * Configuration is applied in this order, later winning: built-in defaults, the YAML
+ * file (-c), --set key=value options, then the dedicated options (-k, --workers, -v and
+ * the trailing BPF filter). */
+#include <errno.h>
+#include <gcrypt.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sensor.h"
+#include "util/util-log.h"
+
+#define MAX_INPUTS 256
+#define MAX_SETS 128
+
+/* The one process-wide mutable object: the signal handler can only reach the stop flag
+ * through a global. It is set once before the handler is installed. */
+static _Atomic int *signal_stop;
+
+static void on_signal(int sig)
+{
+    if (atomic_load(signal_stop)) {
+        /* Second signal: the user insists. */
+        static const char msg[] = "canh-sensor: second signal, exiting without flushing\n";
+        ssize_t r = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+        (void)r;
+        _exit(128 + sig);
+    }
+    atomic_store(signal_stop, 1);
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: canh-sensor -r PATH [-r PATH ...] [options] [BPF filter]\n"
+            "       canh-sensor -i IFACE [-i IFACE ...] [options] [BPF filter]\n"
+            "\n"
+            "  -r PATH          read a pcap/pcapng file, or every file of a directory (repeatable)\n"
+            "  -i IFACE         capture live on an interface (repeatable)\n"
+            "  -l DIR           directory for eve.json (default: current directory)\n"
+            "  -c FILE          YAML configuration (keys: canh-sensor --list-keys)\n"
+            "  -k all|none      validate checksums (all, default) or not (none)\n"
+            "  --workers N      worker threads (default 1; key 'workers')\n"
+            "  --set KEY=VALUE  set a configuration key (repeatable)\n"
+            "  -v               more log output (repeatable)\n"
+            "  --list-keys      list every configuration key with default and range\n"
+            "  --dump-config    print the configuration in effect and exit\n"
+            "  -V, --version    print the version\n"
+            "  -h, --help       this help\n"
+            "\n"
+            "Trailing arguments form a BPF filter, as for tcpdump.\n"
+            "Events are documented in docs/events.md, configuration in deploy/sensor.yaml.\n");
+}
+
+static int fail(const char *msg)
+{
+    fprintf(stderr, "canh-sensor: %s\n", msg);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "workers", required_argument, NULL, 'W' },
+        { "set", required_argument, NULL, 's' },
+        { "list-keys", no_argument, NULL, 'L' },
+        { "dump-config", no_argument, NULL, 'D' },
+        { "version", no_argument, NULL, 'V' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    static struct sensor s; /* large; lives for the whole run */
+    char *inputs[MAX_INPUTS];
+    const char *sets[MAX_SETS];
+    int ninputs = 0, nsets = 0, verbose = 0;
+    const char *conf_file = NULL, *checksum = NULL, *workers = NULL;
+    bool dump = false;
+    char err[CANH_ERRBUF_SIZE];
+
+    s.log_dir = ".";
+    int opt;
+    while ((opt = getopt_long(argc, argv, "+r:i:l:c:k:vVh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'r':
+            if (ninputs == MAX_INPUTS)
+                return fail("too many -r options");
+            inputs[ninputs++] = optarg;
+            break;
+        case 'i':
+            if (s.nifaces == SENSOR_MAX_IFACES)
+                return fail("too many -i options (at most 16)");
+            s.ifaces[s.nifaces++] = optarg;
+            break;
+        case 'l': s.log_dir = optarg; break;
+        case 'c': conf_file = optarg; break;
+        case 'k': checksum = optarg; break;
+        case 'W': workers = optarg; break;
+        case 's':
+            if (nsets == MAX_SETS)
+                return fail("too many --set options");
+            sets[nsets++] = optarg;
+            break;
+        case 'v': verbose++; break;
+        case 'L':
+            conf_dump_keys(stdout);
+            return 0;
+        case 'D': dump = true; break;
+        case 'V':
+            printf("canh-sensor %s (schema %d)\n", CANH_VERSION, CANH_SCHEMA_VERSION);
+            return 0;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+
+    /* Configuration, in order of precedence. */
+    conf_defaults(&s.conf);
+    if (conf_file != NULL && conf_load_file(&s.conf, conf_file, err) != CANH_OK)
+        return fail(err);
+    for (int i = 0; i < nsets; i++) {
+        char key[CONF_STR_MAX];
+        const char *eq = strchr(sets[i], '=');
+        if (eq == NULL || eq == sets[i] || (size_t)(eq - sets[i]) >= sizeof(key)) {
+            snprintf(err, sizeof(err), "--set %s: expected KEY=VALUE", sets[i]);
+            return fail(err);
+        }
+        snprintf(key, sizeof(key), "%.*s", (int)(eq - sets[i]), sets[i]);
+        if (conf_set(&s.conf, key, eq + 1, "--set", err) != CANH_OK)
+            return fail(err);
+    }
+    if (checksum != NULL && conf_set(&s.conf, "capture.checksum-validation",
+                                     strcmp(checksum, "none") == 0 ? "no"
+                                     : strcmp(checksum, "all") == 0 ? "yes" : checksum,
+                                     "-k", err) != CANH_OK)
+        return fail("-k takes 'all' or 'none'");
+    if (workers != NULL && conf_set(&s.conf, "workers", workers, "--workers", err) != CANH_OK)
+        return fail(err);
+    if (optind < argc) {
+        char bpf[sizeof(s.conf.bpf)];
+        size_t len = 0;
+        for (int i = optind; i < argc; i++) {
+            int n = snprintf(bpf + len, sizeof(bpf) - len, "%s%s", i > optind ? " " : "", argv[i]);
+            if (n < 0 || (size_t)n >= sizeof(bpf) - len)
+                return fail("BPF filter too long");
+            len += (size_t)n;
+        }
+        memcpy(s.conf.bpf, bpf, len + 1);
+    }
+    int level = (int)s.conf.log_level + verbose;
+    canh_log_init("canh-sensor", level > CANH_LOG_DEBUG ? CANH_LOG_DEBUG : (enum canh_log_level)level);
+
+    if (dump) {
+        conf_dump_values(&s.conf, stdout);
+        return 0;
+    }
+    if ((ninputs > 0) == (s.nifaces > 0)) {
+        usage(stderr);
+        return fail(ninputs > 0 ? "-r and -i cannot be combined" : "give -r PATH or -i IFACE");
+    }
+    struct stat st;
+    if (s.conf.eve_enabled && (stat(s.log_dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+                               access(s.log_dir, W_OK) != 0)) {
+        snprintf(err, sizeof(err), "-l %s: not a writable directory", s.log_dir);
+        return fail(err);
+    }
+
+    if (s.conf.sensor_id[0] == '\0' &&
+        gethostname(s.conf.sensor_id, sizeof(s.conf.sensor_id) - 1) != 0)
+        snprintf(s.conf.sensor_id, sizeof(s.conf.sensor_id), "sensor");
+    memcpy(s.sensor_id, s.conf.sensor_id, sizeof(s.sensor_id));
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    s.start_us = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000u;
+    snprintf(s.boot_id, sizeof(s.boot_id), "%llx", (unsigned long long)s.start_us);
+    s.inputs = inputs;
+    s.ninputs = ninputs;
+    s.offline = ninputs > 0;
+    s.nworkers = (unsigned)s.conf.workers;
+
+    if (gcry_check_version(NULL) == NULL)
+        return fail("libgcrypt failed to initialise");
+    gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
+
+    signal_stop = &s.stop;
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    log_info("canh-sensor %s starting: sensor %s, org %s, %u worker%s", CANH_VERSION, s.sensor_id,
+             s.conf.org, s.nworkers, s.nworkers > 1 ? "s" : "");
+    if (sensor_run(&s, err) != CANH_OK)
+        return fail(err);
+    if (atomic_load(&s.stop))
+        log_notice("stopped by signal; flows flushed and final stats written");
+    return 0;
+}

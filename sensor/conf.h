@@ -1,0 +1,93 @@
+/* Sensor configuration: every key is one row of a table (conf.c) with its type, default,
+ * minimum, maximum and documentation. The YAML file, `--set key=value` and the command
+ * line all go through the same setter, so a bad value stops start-up with a message
+ * naming the file and line (or the option), the key, the value and the allowed range.
+ * The structure is filled before any thread starts and is read-only afterwards. */
+#ifndef CANH_CONF_H
+#define CANH_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util/util-common.h"
+
+#define CONF_STR_MAX 256
+
+enum conf_checksum { CONF_CSUM_ALL = 0, CONF_CSUM_NONE = 1 };
+enum conf_defrag_policy { DEFRAG_POLICY_BSD = 0, DEFRAG_POLICY_LINUX, DEFRAG_POLICY_FIRST, DEFRAG_POLICY_LAST };
+
+/* Bits of output.eve.types. */
+enum eve_type {
+    EVE_FLOW = 1u << 0,
+    EVE_DNS = 1u << 1,
+    EVE_HTTP = 1u << 2,
+    EVE_TLS = 1u << 3,
+    EVE_SSH = 1u << 4,
+    EVE_ANOMALY = 1u << 5,
+    EVE_STATS = 1u << 6,
+};
+
+struct sensor_conf {
+    /* sensor */
+    char sensor_id[CONF_STR_MAX];
+    char org[CONF_STR_MAX];
+    /* capture */
+    int64_t snaplen;
+    bool promisc;
+    int64_t buffer_size;
+    int64_t checksum; /* enum conf_checksum */
+    char bpf[CONF_STR_MAX * 4];
+    int64_t workers;
+    int64_t ring_size;
+    /* decode */
+    int64_t max_layers;
+    /* defrag */
+    int64_t defrag_memcap;
+    int64_t defrag_timeout;
+    int64_t defrag_max_frags;
+    int64_t defrag_trackers;
+    int64_t defrag_policy; /* enum conf_defrag_policy */
+    /* flow */
+    int64_t flow_memcap;
+    int64_t flow_hash_size;
+    int64_t flow_timeout_tcp_new;
+    int64_t flow_timeout_tcp_established;
+    int64_t flow_timeout_tcp_closed;
+    int64_t flow_timeout_udp;
+    int64_t flow_timeout_icmp;
+    int64_t flow_timeout_other;
+    /* dpi */
+    bool dpi_enabled;
+    int64_t dpi_max_packets_tcp;
+    int64_t dpi_max_packets_udp;
+    bool dpi_guess;
+    /* output */
+    bool eve_enabled;
+    char eve_filename[CONF_STR_MAX];
+    int64_t eve_types; /* enum eve_type bits */
+    int64_t output_queue_size;
+    int64_t stats_interval;
+    /* logging */
+    int64_t log_level;
+};
+
+/* Fills 'c' with every key's default. */
+void conf_defaults(struct sensor_conf *c);
+
+/* Sets one key from its text form. 'where' names the origin for messages ("FILE:LINE"
+ * or "--set"). Returns CANH_OK, or CANH_ERR with the reason in errbuf. */
+int conf_set(struct sensor_conf *c, const char *key, const char *value, const char *where,
+             char errbuf[CANH_ERRBUF_SIZE]);
+
+/* Loads a YAML file over the current values. Unknown keys and bad values are errors.
+ * Returns CANH_OK, or CANH_ERR with "FILE:LINE: reason" in errbuf. */
+int conf_load_file(struct sensor_conf *c, const char *path, char errbuf[CANH_ERRBUF_SIZE]);
+
+/* Prints every key with its type, default, range and documentation. */
+void conf_dump_keys(FILE *out);
+
+/* Prints the values in effect, one "key: value" line each. */
+void conf_dump_values(const struct sensor_conf *c, FILE *out);
+
+#endif

@@ -1,0 +1,364 @@
+/* Per-worker flow table. See flow.h.
+ *
+ * A chained hash table of flows plus one list per timeout class, least recently updated
+ * first: the timeout walk and memcap eviction both start from list heads, so neither
+ * scans the table. */
+#include "flow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+
+struct flow_list {
+    struct flow *head, *tail;
+};
+
+struct flow_table {
+    struct flow_table_conf conf;
+    struct flow **buckets;
+    uint32_t mask;
+    struct flow_list lists[FLOW_TC_MAX];
+    flow_end_fn on_end;
+    void *ctx;
+    struct flow_stats stats;
+};
+
+/* ---------------------------------------------------------------------------------- */
+/* Keys                                                                               */
+/* ---------------------------------------------------------------------------------- */
+
+static inline uint64_t mix64(uint64_t x)
+{
+    /* splitmix64 finaliser */
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+
+static uint32_t flow_key_hash(const struct flow_key *k)
+{
+    uint64_t w[sizeof(*k) / 8];
+    memcpy(w, k, sizeof(w));
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (size_t i = 0; i < ARRAY_SIZE(w); i++)
+        h = mix64(h ^ w[i]);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+_Static_assert(sizeof(struct flow_key) % 8 == 0, "flow_key is hashed as 64-bit words");
+
+/* Builds the normalised key; returns 0 if the packet's source is endpoint 0. */
+static int flow_key_from_packet(const struct packet *p, struct flow_key *k)
+{
+    memset(k, 0, sizeof(*k));
+    k->proto = p->proto;
+    k->ipver = p->ipver;
+    k->vlan[0] = p->vlan[0];
+    k->vlan[1] = p->vlan[1];
+    /* ICMP has no ports (decode leaves them 0): ICMP flows are keyed by addresses, as
+     * nDPI's reader does, so an echo request and its reply are one flow. */
+    uint16_t sport = p->sport, dport = p->dport;
+    int c = memcmp(&p->src, &p->dst, sizeof(p->src));
+    int src_idx = (c < 0 || (c == 0 && sport <= dport)) ? 0 : 1;
+    k->addr[src_idx] = p->src;
+    k->addr[!src_idx] = p->dst;
+    k->port[src_idx] = sport;
+    k->port[!src_idx] = dport;
+    return src_idx;
+}
+
+uint64_t flow_id(const struct flow *f)
+{
+    uint64_t h = (uint64_t)f->hash * 0x9e3779b97f4a7c15ULL;
+    h = mix64(h ^ f->first_us);
+    h = mix64(h ^ f->key.addr[0].q[0] ^ f->key.addr[1].q[1]);
+    return h & ((1ULL << 51) - 1);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Lists                                                                              */
+/* ---------------------------------------------------------------------------------- */
+
+static void list_remove(struct flow_list *l, struct flow *f)
+{
+    if (f->prev != NULL)
+        f->prev->next = f->next;
+    else
+        l->head = f->next;
+    if (f->next != NULL)
+        f->next->prev = f->prev;
+    else
+        l->tail = f->prev;
+    f->prev = f->next = NULL;
+}
+
+static void list_append(struct flow_list *l, struct flow *f)
+{
+    f->next = NULL;
+    f->prev = l->tail;
+    if (l->tail != NULL)
+        l->tail->next = f;
+    else
+        l->head = f;
+    l->tail = f;
+}
+
+static enum flow_tclass flow_tclass_of(const struct flow *f)
+{
+    switch (f->key.proto) {
+    case 6:
+        if (f->tcp_state == FLOW_TCP_CLOSED)
+            return FLOW_TC_TCP_CLOSED;
+        return flow_is_established(f) ? FLOW_TC_TCP_ESTABLISHED : FLOW_TC_TCP_NEW;
+    case 17:
+        return FLOW_TC_UDP;
+    case 1:
+    case 58:
+        return FLOW_TC_ICMP;
+    default:
+        return FLOW_TC_OTHER;
+    }
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Table                                                                              */
+/* ---------------------------------------------------------------------------------- */
+
+struct flow_table *flow_table_new(const struct flow_table_conf *conf, flow_end_fn on_end,
+                                  void *ctx, char errbuf[CANH_ERRBUF_SIZE])
+{
+    struct flow_table *t = calloc(1, sizeof(*t));
+    if (t == NULL)
+        goto fail;
+    t->conf = *conf;
+    t->on_end = on_end;
+    t->ctx = ctx;
+    uint32_t n = 1024;
+    while (n < conf->hash_size && n < (1u << 30))
+        n <<= 1;
+    t->mask = n - 1;
+    t->buckets = calloc(n, sizeof(*t->buckets));
+    if (t->buckets == NULL)
+        goto fail;
+    t->stats.memuse = (uint64_t)n * sizeof(*t->buckets);
+    if (t->stats.memuse >= conf->memcap) {
+        snprintf(errbuf, CANH_ERRBUF_SIZE,
+                 "flow: hash table of %u buckets (%llu bytes) does not fit in flow.memcap per worker (%llu bytes)",
+                 n, (unsigned long long)t->stats.memuse, (unsigned long long)conf->memcap);
+        flow_table_free(t);
+        return NULL;
+    }
+    return t;
+fail:
+    snprintf(errbuf, CANH_ERRBUF_SIZE, "flow: out of memory for the flow table");
+    flow_table_free(t);
+    return NULL;
+}
+
+void flow_table_free(struct flow_table *t)
+{
+    if (t == NULL)
+        return;
+    for (int c = 0; c < FLOW_TC_MAX; c++)
+        for (struct flow *f = t->lists[c].head, *next; f != NULL; f = next) {
+            next = f->next;
+            free(f);
+        }
+    free(t->buckets);
+    free(t);
+}
+
+const struct flow_stats *flow_table_stats(const struct flow_table *t)
+{
+    return &t->stats;
+}
+
+void flow_table_account(struct flow_table *t, int64_t bytes)
+{
+    STAT_ADD(t->stats.memuse, (uint64_t)bytes);
+}
+
+static void flow_end(struct flow_table *t, struct flow *f, enum flow_end_reason reason)
+{
+    struct flow **pp = &t->buckets[f->hash & t->mask];
+    while (*pp != f)
+        pp = &(*pp)->hnext;
+    *pp = f->hnext;
+    list_remove(&t->lists[f->tclass], f);
+
+    t->on_end(t->ctx, f, reason);
+
+    switch (reason) {
+    case FLOW_END_TIMEOUT: STAT_INC(t->stats.timeouts); break;
+    case FLOW_END_FORCED: STAT_INC(t->stats.forced); break;
+    case FLOW_END_SHUTDOWN: STAT_INC(t->stats.shutdown); break;
+    case FLOW_END_TCP_REUSE: STAT_INC(t->stats.tcp_reuse); break;
+    }
+    STAT_INC(t->stats.ended);
+    STAT_ADD(t->stats.active, -(uint64_t)1);
+    STAT_ADD(t->stats.memuse, -(uint64_t)sizeof(*f));
+    free(f);
+}
+
+/* Evicts the least recently updated flow of any class. False if there is none. */
+static bool flow_evict_oldest(struct flow_table *t)
+{
+    struct flow *oldest = NULL;
+    for (int c = 0; c < FLOW_TC_MAX; c++) {
+        struct flow *h = t->lists[c].head;
+        if (h != NULL && (oldest == NULL || h->last_us < oldest->last_us))
+            oldest = h;
+    }
+    if (oldest == NULL)
+        return false;
+    flow_end(t, oldest, FLOW_END_FORCED);
+    return true;
+}
+
+static bool flow_expired(const struct flow_table *t, const struct flow *f, uint64_t now_us)
+{
+    return now_us > f->last_us && now_us - f->last_us > t->conf.timeout_us[f->tclass];
+}
+
+static struct flow *flow_create(struct flow_table *t, const struct packet *p,
+                                const struct flow_key *k, uint32_t hash, int src_idx)
+{
+    while (t->stats.memuse + sizeof(struct flow) > t->conf.memcap)
+        if (!flow_evict_oldest(t))
+            return NULL;
+    struct flow *f = calloc(1, sizeof(*f));
+    if (f == NULL)
+        return NULL;
+    f->key = *k;
+    f->hash = hash;
+    f->client = (uint8_t)src_idx;
+    /* A connection picked up at its SYN-ACK was opened by the other side. */
+    if (p->proto == 6 && (p->tcp_flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
+        f->client = (uint8_t)!src_idx;
+    f->icmp_type = p->icmp_type;
+    f->icmp_code = p->icmp_code;
+    f->first_us = f->last_us = p->ts_us;
+    f->hnext = t->buckets[hash & t->mask];
+    t->buckets[hash & t->mask] = f;
+    f->tclass = (uint8_t)flow_tclass_of(f);
+    list_append(&t->lists[f->tclass], f);
+    STAT_INC(t->stats.created);
+    STAT_INC(t->stats.active);
+    STAT_ADD(t->stats.memuse, sizeof(*f));
+    switch (p->proto) {
+    case 6: STAT_INC(t->stats.tcp); break;
+    case 17: STAT_INC(t->stats.udp); break;
+    case 1:
+    case 58: STAT_INC(t->stats.icmp); break;
+    default: STAT_INC(t->stats.other); break;
+    }
+    return f;
+}
+
+struct flow *flow_table_packet(struct flow_table *t, const struct packet *p, int *dir)
+{
+    struct flow_key k;
+    int src_idx = flow_key_from_packet(p, &k);
+    uint32_t hash = flow_key_hash(&k);
+
+    struct flow *f;
+    for (f = t->buckets[hash & t->mask]; f != NULL; f = f->hnext)
+        if (f->hash == hash && memcmp(&f->key, &k, sizeof(k)) == 0)
+            break;
+    if (f != NULL) {
+        if (flow_expired(t, f, p->ts_us)) {
+            flow_end(t, f, FLOW_END_TIMEOUT);
+            f = NULL;
+        } else if (p->proto == 6 && f->tcp_state == FLOW_TCP_CLOSED &&
+                   (p->tcp_flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN) {
+            flow_end(t, f, FLOW_END_TCP_REUSE);
+            f = NULL;
+        }
+    }
+    if (f == NULL) {
+        f = flow_create(t, p, &k, hash, src_idx);
+        if (f == NULL) {
+            STAT_INC(t->stats.memcap_drops);
+            return NULL;
+        }
+    }
+
+    int d = src_idx == f->client ? FLOW_TO_SERVER : FLOW_TO_CLIENT;
+    *dir = d;
+    f->pkts[d]++;
+    f->bytes[d] += p->wirelen;
+    if (p->ts_us > f->last_us)
+        f->last_us = p->ts_us;
+    if (p->proto == 6)
+        flow_tcp_update(f, p, d);
+
+    enum flow_tclass tc = flow_tclass_of(f);
+    if (tc != f->tclass) {
+        list_remove(&t->lists[f->tclass], f);
+        f->tclass = (uint8_t)tc;
+        list_append(&t->lists[tc], f);
+    } else if (t->lists[tc].tail != f) {
+        list_remove(&t->lists[tc], f);
+        list_append(&t->lists[tc], f);
+    }
+    return f;
+}
+
+void flow_table_timeout(struct flow_table *t, uint64_t now_us)
+{
+    for (int c = 0; c < FLOW_TC_MAX; c++)
+        while (t->lists[c].head != NULL && flow_expired(t, t->lists[c].head, now_us))
+            flow_end(t, t->lists[c].head, FLOW_END_TIMEOUT);
+}
+
+void flow_table_flush(struct flow_table *t)
+{
+    for (int c = 0; c < FLOW_TC_MAX; c++)
+        while (t->lists[c].head != NULL)
+            flow_end(t, t->lists[c].head, FLOW_END_SHUTDOWN);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Names                                                                              */
+/* ---------------------------------------------------------------------------------- */
+
+bool flow_is_established(const struct flow *f)
+{
+    if (f->key.proto == 6)
+        return f->tcp_state == FLOW_TCP_ESTABLISHED || f->tcp_state == FLOW_TCP_FIN_WAIT ||
+               (f->tcp_state == FLOW_TCP_NONE && f->pkts[0] > 0 && f->pkts[1] > 0);
+    return f->pkts[0] > 0 && f->pkts[1] > 0;
+}
+
+const char *flow_state_name(const struct flow *f)
+{
+    if (f->key.proto == 6 && f->tcp_state == FLOW_TCP_CLOSED)
+        return "closed";
+    return flow_is_established(f) ? "established" : "new";
+}
+
+const char *flow_tcp_state_name(const struct flow *f)
+{
+    static const char *const names[] = {
+        [FLOW_TCP_NONE] = "none",          [FLOW_TCP_SYN_SENT] = "syn_sent",
+        [FLOW_TCP_SYN_RECV] = "syn_recv",  [FLOW_TCP_ESTABLISHED] = "established",
+        [FLOW_TCP_FIN_WAIT] = "fin_wait1", [FLOW_TCP_CLOSED] = "closed",
+    };
+    return names[f->tcp_state];
+}
+
+const char *flow_end_reason_name(enum flow_end_reason r)
+{
+    switch (r) {
+    case FLOW_END_TIMEOUT: return "timeout";
+    case FLOW_END_FORCED: return "forced";
+    case FLOW_END_SHUTDOWN: return "shutdown";
+    case FLOW_END_TCP_REUSE: return "tcp_reuse";
+    }
+    return "unknown";
+}

@@ -1,0 +1,216 @@
+/* The "stats" event and the shutdown summary: every worker's counters summed.
+ * Counters are read with relaxed loads while the workers run; a stats event is a
+ * consistent-enough snapshot, and the final one is exact (workers have stopped). */
+#include "sensor.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "decode/defrag.h"
+#include "util/util-json.h"
+#include "util/util-log.h"
+
+struct stats_totals {
+    struct capture_stats cap;
+    struct decode_stats dec;
+    struct defrag_stats frag;
+    struct flow_stats flow;
+    struct dpi_stats dpi;
+    struct eve_stats eve;
+};
+
+/* Adds every uint64_t of 'src' to 'dst' (the stats structs are all uint64_t). */
+static void stats_add(void *dst, const void *src, size_t size)
+{
+    uint64_t *d = dst;
+    const uint64_t *s = src;
+    for (size_t i = 0; i < size / sizeof(uint64_t); i++)
+        d[i] += __atomic_load_n(&s[i], __ATOMIC_RELAXED);
+}
+
+static void stats_collect(const struct sensor *s, struct stats_totals *t)
+{
+    memset(t, 0, sizeof(*t));
+    if (s->reader != NULL)
+        stats_add(&t->cap, &s->reader->stats, sizeof(t->cap));
+    for (unsigned i = 0; i < s->nworkers; i++) {
+        const struct worker *w = &s->workers[i];
+        if (w->file != NULL)
+            stats_add(&t->cap, &w->file->stats, sizeof(t->cap));
+        for (unsigned k = 0; k < w->nlive; k++)
+            stats_add(&t->cap, &w->live[k]->stats, sizeof(t->cap));
+        stats_add(&t->dec, &w->decode.stats, sizeof(t->dec));
+        if (w->decode.defrag != NULL)
+            stats_add(&t->frag, defrag_stats(w->decode.defrag), sizeof(t->frag));
+        if (w->flows != NULL)
+            stats_add(&t->flow, flow_table_stats(w->flows), sizeof(t->flow));
+        if (w->dpi != NULL)
+            stats_add(&t->dpi, dpi_thread_stats(w->dpi), sizeof(t->dpi));
+        stats_add(&t->eve, &w->eve.stats, sizeof(t->eve));
+    }
+}
+
+/* Writes decoder events grouped by the part of their name before the first dot
+ * ("ipv4.trunc_pkt" -> "ipv4": {"trunc_pkt": n}); only events that occurred. The .def
+ * file keeps each group together. */
+static void stats_decoder_events(struct json *j, const struct decode_stats *d)
+{
+    json_object_open(j, "event");
+    char group[32] = "";
+    for (int ev = 1; ev < DECODE_EV_MAX; ev++) {
+        if (d->events[ev] == 0)
+            continue;
+        const char *name = decode_event_name((enum decode_event)ev);
+        const char *dot = strchr(name, '.');
+        size_t gl = dot ? (size_t)(dot - name) : strlen(name);
+        if (strlen(group) != gl || strncmp(group, name, gl) != 0) {
+            if (group[0] != '\0')
+                json_object_close(j);
+            snprintf(group, sizeof(group), "%.*s", (int)gl, name);
+            json_object_open(j, group);
+        }
+        json_u64(j, dot ? dot + 1 : name, d->events[ev]);
+    }
+    if (group[0] != '\0')
+        json_object_close(j);
+    json_object_close(j);
+}
+
+#define U(j, st, f) json_u64(j, #f, (st)->f)
+
+void stats_write(const struct sensor *s, struct json *j, uint64_t now_us)
+{
+    struct stats_totals t;
+    stats_collect(s, &t);
+    json_object_open(j, "stats");
+    json_u64(j, "uptime", (now_us - s->start_us) / 1000000u);
+
+    json_object_open(j, "capture");
+    U(j, &t.cap, packets);
+    U(j, &t.cap, bytes);
+    if (!s->offline) {
+        U(j, &t.cap, kernel_packets);
+        U(j, &t.cap, kernel_drops);
+        U(j, &t.cap, kernel_ifdrops);
+    } else {
+        U(j, &t.cap, files_read);
+        U(j, &t.cap, files_failed);
+        U(j, &t.cap, read_errors);
+    }
+    json_object_close(j);
+
+    const struct decode_stats *d = &t.dec;
+    json_object_open(j, "decoder");
+    json_u64(j, "pkts", d->pkts);
+    U(j, d, bytes);
+    U(j, d, invalid);
+    U(j, d, truncated);
+    U(j, d, ethernet);
+    U(j, d, sll);
+    U(j, d, sll2);
+    U(j, d, null);
+    U(j, d, raw);
+    U(j, d, vlan);
+    U(j, d, vlan_qinq);
+    U(j, d, mpls);
+    U(j, d, ipv4);
+    U(j, d, ipv6);
+    U(j, d, tcp);
+    U(j, d, udp);
+    U(j, d, icmpv4);
+    U(j, d, icmpv6);
+    U(j, d, other_ip);
+    U(j, d, gre);
+    U(j, d, erspan);
+    U(j, d, vxlan);
+    U(j, d, ipip);
+    U(j, d, frag_ipv4);
+    U(j, d, frag_ipv6);
+    U(j, d, reassembled_ipv4);
+    U(j, d, reassembled_ipv6);
+    U(j, d, frag_truncated);
+    U(j, d, csum_bad_ipv4);
+    U(j, d, csum_bad_tcp);
+    U(j, d, csum_bad_udp);
+    U(j, d, csum_bad_icmp);
+    U(j, d, events_dropped);
+    stats_decoder_events(j, d);
+    json_object_close(j);
+
+    json_object_open(j, "defrag");
+    U(j, &t.frag, fragments);
+    U(j, &t.frag, reassembled);
+    U(j, &t.frag, timeouts);
+    U(j, &t.frag, memcap_evicted);
+    U(j, &t.frag, memcap_drops);
+    U(j, &t.frag, too_many);
+    U(j, &t.frag, overlaps);
+    U(j, &t.frag, ignored);
+    U(j, &t.frag, memuse);
+    U(j, &t.frag, trackers);
+    json_object_close(j);
+
+    json_object_open(j, "flow");
+    U(j, &t.flow, created);
+    U(j, &t.flow, ended);
+    U(j, &t.flow, active);
+    U(j, &t.flow, memuse);
+    U(j, &t.flow, timeouts);
+    U(j, &t.flow, forced);
+    U(j, &t.flow, tcp_reuse);
+    U(j, &t.flow, shutdown);
+    U(j, &t.flow, memcap_drops);
+    U(j, &t.flow, tcp);
+    U(j, &t.flow, udp);
+    U(j, &t.flow, icmp);
+    U(j, &t.flow, other);
+    json_object_close(j);
+
+    json_object_open(j, "dpi");
+    U(j, &t.dpi, flows_started);
+    U(j, &t.dpi, flows_detected);
+    U(j, &t.dpi, flows_guessed);
+    U(j, &t.dpi, flows_unknown);
+    U(j, &t.dpi, packets);
+    U(j, &t.dpi, active);
+    json_object_close(j);
+
+    json_object_open(j, "output");
+    U(j, &t.eve, events);
+    U(j, &t.eve, dropped);
+    U(j, &t.eve, too_large);
+    json_u64(j, "written", STAT_GET(s->output.written));
+    json_u64(j, "write_errors", STAT_GET(s->output.write_errors));
+    json_object_close(j);
+
+    json_object_close(j);
+}
+
+void stats_log_summary(const struct sensor *s)
+{
+    struct stats_totals t;
+    stats_collect(s, &t);
+    uint64_t events = 0;
+    for (int i = 1; i < DECODE_EV_MAX; i++)
+        events += t.dec.events[i];
+    log_notice("packets %" PRIu64 " (%" PRIu64 " bytes), decoder events %" PRIu64
+               ", invalid %" PRIu64 ", bad checksums %" PRIu64,
+               t.dec.pkts, t.dec.bytes, events, t.dec.invalid,
+               t.dec.csum_bad_ipv4 + t.dec.csum_bad_tcp + t.dec.csum_bad_udp + t.dec.csum_bad_icmp);
+    log_notice("flows %" PRIu64 " (tcp %" PRIu64 ", udp %" PRIu64 ", icmp %" PRIu64 ", other %" PRIu64
+               "), evicted %" PRIu64 ", untracked for memcap %" PRIu64,
+               t.flow.created, t.flow.tcp, t.flow.udp, t.flow.icmp, t.flow.other, t.flow.forced,
+               t.flow.memcap_drops);
+    log_notice("dpi: detected %" PRIu64 ", guessed %" PRIu64 ", unknown %" PRIu64, t.dpi.flows_detected,
+               t.dpi.flows_guessed, t.dpi.flows_unknown);
+    log_notice("events %" PRIu64 ", written %" PRIu64 ", dropped %" PRIu64 ", write errors %" PRIu64,
+               t.eve.events, STAT_GET(s->output.written), t.eve.dropped,
+               STAT_GET(s->output.write_errors));
+    if (s->offline && (t.cap.files_failed || t.cap.read_errors))
+        log_warning("input: %" PRIu64 " file(s) read, %" PRIu64 " skipped, %" PRIu64
+                    " ended early on a damaged record", t.cap.files_read, t.cap.files_failed,
+                    t.cap.read_errors);
+    if (!s->offline)
+        log_notice("kernel: received %" PRIu64 ", dropped %" PRIu64 ", interface drops %" PRIu64,
+                   t.cap.kernel_packets, t.cap.kernel_drops, t.cap.kernel_ifdrops);
+}
