@@ -110,6 +110,7 @@ void stats_write(const struct sensor *s, struct json *j, uint64_t now_us)
     U(j, d, sll2);
     U(j, d, null);
     U(j, d, raw);
+    U(j, d, ppp);
     U(j, d, vlan);
     U(j, d, vlan_qinq);
     U(j, d, mpls);
@@ -124,6 +125,7 @@ void stats_write(const struct sensor *s, struct json *j, uint64_t now_us)
     U(j, d, erspan);
     U(j, d, vxlan);
     U(j, d, ipip);
+    U(j, d, gtp);
     U(j, d, frag_ipv4);
     U(j, d, frag_ipv6);
     U(j, d, reassembled_ipv4);

@@ -106,6 +106,26 @@ uint32_t decode_dispatch_hash(int linktype, const uint8_t *data, uint32_t caplen
         if (!cursor_skip(&c, 4))
             return 0;
         return dispatch_ip(&c);
+    case DLT_PPP:
+    case DLT_PPP_SERIAL: {
+        uint8_t b0;
+        uint16_t proto;
+        if (cursor_peek_u8(&c, 0, &b0) && (b0 == 0x0f || b0 == 0x8f)) {
+            /* Cisco HDLC framing, as decode_ppp recognises it */
+            if (!cursor_skip(&c, 2) || !cursor_be16(&c, &type))
+                return 0;
+            return dispatch_ethertype(&c, type);
+        }
+        if (cursor_peek_u8(&c, 0, &b0) && b0 == 0xff)
+            (void)cursor_skip(&c, 2);
+        if (!cursor_be16(&c, &proto) || (proto != 0x0021 && proto != 0x0057))
+            return 0;
+        return dispatch_ip(&c);
+    }
+    case DLT_C_HDLC:
+        if (!cursor_skip(&c, 2) || !cursor_be16(&c, &type))
+            return 0;
+        return dispatch_ethertype(&c, type);
     default:
         return dispatch_ip(&c);
     }

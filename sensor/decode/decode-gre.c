@@ -123,32 +123,6 @@ static uint32_t gre_header_len(struct decode_thread *dt, struct packet *p, uint1
     }
 }
 
-/* PPP in enhanced GRE: optional address/control 0xff 0x03, then a 1- or 2-byte
- * protocol field (RFC 1661 section 6.5 allows compressing it). */
-static int decode_gre_ppp(struct decode_thread *dt, struct packet *p, struct cursor *c)
-{
-    uint8_t b0, b1;
-    if (!cursor_peek_u8(c, 0, &b0))
-        return CANH_AGAIN; /* an acknowledgment-only packet */
-    if (b0 == 0xff && cursor_peek_u8(c, 1, &b1) && b1 == 0x03)
-        (void)cursor_skip(c, 2);
-    uint16_t proto;
-    uint8_t first;
-    if (!cursor_peek_u8(c, 0, &first))
-        return CANH_AGAIN;
-    if (first & 0x01) {
-        proto = first;
-        (void)cursor_skip(c, 1);
-    } else if (!cursor_be16(c, &proto)) {
-        return decode_event(dt, p, DECODE_EV_GRE_PKT_TOO_SMALL);
-    }
-    if (proto == 0x0021)
-        return decode_ipv4(dt, p, cursor_ptr(c), cursor_left(c));
-    if (proto == 0x0057)
-        return decode_ipv6(dt, p, cursor_ptr(c), cursor_left(c));
-    return CANH_AGAIN; /* LCP, CCP, compressed data and other control traffic */
-}
-
 int decode_gre(struct decode_thread *dt, struct packet *p, const uint8_t *data, uint32_t len)
 {
     struct cursor c;
@@ -190,7 +164,7 @@ int decode_gre(struct decode_thread *dt, struct packet *p, const uint8_t *data, 
         return decode_ipv4(dt, p, cursor_ptr(&c), cursor_left(&c));
     }
     case GRE_PROTO_PPP:
-        return decode_gre_ppp(dt, p, &c);
+        return decode_ppp_in_gre(dt, p, cursor_ptr(&c), cursor_left(&c));
     default:
         return decode_event(dt, p, DECODE_EV_GRE_UNKNOWN_PAYLOAD_TYPE);
     }

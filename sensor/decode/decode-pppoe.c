@@ -3,8 +3,8 @@
  *
  *   ver(4)=1 type(4)=1 | code(8)=0 | session id(16) | length(16) | PPP protocol(16) | ...
  *
- * Only IPv4 (0x0021) and IPv6 (0x0057) payloads are decoded; LCP, PAP and the like are
- * control traffic. A malformed header is a PPPoE frame we cannot use, not an attack
+ * The payload is dispatched by decode_ppp_protocol(); LCP, PAP and the like are control
+ * traffic. A malformed header is a PPPoE frame we cannot use, not an attack
  * surface of its own, so it is counted as non-IP. */
 #include "decode.h"
 #include "util/util-cursor.h"
@@ -23,12 +23,5 @@ int decode_pppoe_session(struct decode_thread *dt, struct packet *p, const uint8
         return CANH_AGAIN;
     if (!decode_layer_enter(dt, p))
         return CANH_ERR;
-    switch (proto) {
-    case 0x0021:
-        return decode_ipv4(dt, p, cursor_ptr(&c), cursor_left(&c));
-    case 0x0057:
-        return decode_ipv6(dt, p, cursor_ptr(&c), cursor_left(&c));
-    default:
-        return CANH_AGAIN;
-    }
+    return decode_ppp_protocol(dt, p, proto, cursor_ptr(&c), cursor_left(&c));
 }

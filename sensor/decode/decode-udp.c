@@ -5,7 +5,8 @@
  *   |            Length             |           Checksum            |
  *
  * The UDP Length bounds the payload (bytes after it are IP padding). Datagrams to the
- * VXLAN port are decoded as VXLAN when the header fits it. */
+ * VXLAN port, and to or from the GTP-U port, are decoded as tunnels when the header
+ * fits. */
 #include "decode.h"
 
 #include "decode-checksum.h"
@@ -13,6 +14,7 @@
 
 #define UDP_HEADER_LEN 8
 #define VXLAN_PORT 4789 /* IANA, RFC 7348 */
+#define GTPU_PORT 2152  /* 3GPP TS 29.281 */
 
 int decode_udp(struct decode_thread *dt, struct packet *p, const uint8_t *data, uint32_t len)
 {
@@ -44,7 +46,11 @@ int decode_udp(struct decode_thread *dt, struct packet *p, const uint8_t *data, 
         }
     }
 
-    if (p->dport == VXLAN_PORT && !(p->flags & PKT_CSUM_BAD))
+    if (p->flags & PKT_CSUM_BAD)
+        return CANH_OK;
+    if (p->dport == VXLAN_PORT)
         return decode_vxlan(dt, p, p->payload, p->payload_len);
+    if (p->dport == GTPU_PORT || p->sport == GTPU_PORT)
+        return decode_gtpu(dt, p, p->payload, p->payload_len);
     return CANH_OK;
 }

@@ -143,6 +143,9 @@ bool decode_linktype_supported(int linktype)
     case DLT_RAW: /* libpcap maps LINKTYPE_RAW (101) in files to DLT_RAW */
     case DLT_IPV4:
     case DLT_IPV6:
+    case DLT_PPP:
+    case DLT_PPP_SERIAL:
+    case DLT_C_HDLC:
         return true;
     default:
         return false;
@@ -178,6 +181,13 @@ int decode_packet(struct decode_thread *dt, struct packet *p)
     case DLT_IPV4:
     case DLT_IPV6:
         rc = decode_raw(dt, p, p->data, p->caplen);
+        break;
+    case DLT_PPP:
+    case DLT_PPP_SERIAL:
+        rc = decode_ppp(dt, p, p->data, p->caplen);
+        break;
+    case DLT_C_HDLC:
+        rc = decode_chdlc(dt, p, p->data, p->caplen);
         break;
     default:
         /* Capture refuses link types it cannot decode; nothing to do here. */

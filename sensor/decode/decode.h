@@ -61,6 +61,7 @@ enum tunnel_type {
     TUNNEL_ERSPAN,
     TUNNEL_VXLAN,
     TUNNEL_IPIP, /* IPv4/IPv6 in IPv4/IPv6 */
+    TUNNEL_GTP,  /* GTP-U (3GPP TS 29.281) */
 };
 
 struct packet {
@@ -127,10 +128,10 @@ struct decode_stats {
     uint64_t pkts, bytes;
     uint64_t invalid;    /* packets whose decoding stopped at an error */
     uint64_t truncated;  /* captured length shorter than the wire length */
-    uint64_t ethernet, sll, sll2, null, raw;
+    uint64_t ethernet, sll, sll2, null, raw, ppp;
     uint64_t vlan, vlan_qinq, mpls;
     uint64_t ipv4, ipv6, tcp, udp, icmpv4, icmpv6, other_ip;
-    uint64_t gre, erspan, vxlan, ipip;
+    uint64_t gre, erspan, vxlan, ipip, gtp;
     uint64_t frag_ipv4, frag_ipv6, reassembled_ipv4, reassembled_ipv6;
     uint64_t frag_truncated; /* fragments cut by the snaplen: not reassembled */
     uint64_t csum_bad_ipv4, csum_bad_tcp, csum_bad_udp, csum_bad_icmp;
@@ -187,6 +188,15 @@ int decode_vlan(struct decode_thread *dt, struct packet *p, const uint8_t *data,
 int decode_mpls(struct decode_thread *dt, struct packet *p, const uint8_t *data, uint32_t len);
 int decode_pppoe_session(struct decode_thread *dt, struct packet *p, const uint8_t *data,
                          uint32_t len);
+int decode_ppp(struct decode_thread *dt, struct packet *p, const uint8_t *data, uint32_t len);
+int decode_ppp_in_gre(struct decode_thread *dt, struct packet *p, const uint8_t *data, uint32_t len);
+int decode_chdlc(struct decode_thread *dt, struct packet *p, const uint8_t *data, uint32_t len);
+/* Dispatches the payload of a PPP frame by PPP protocol number (decode-ppp.c). */
+int decode_ppp_protocol(struct decode_thread *dt, struct packet *p, uint16_t proto,
+                        const uint8_t *data, uint32_t len);
+/* Called with the payload of a UDP datagram to the GTP-U port; like decode_vxlan, a
+ * payload that is not a GTP-U G-PDU leaves the packet a UDP packet. */
+int decode_gtpu(struct decode_thread *dt, struct packet *p, const uint8_t *data, uint32_t len);
 int decode_ipv4(struct decode_thread *dt, struct packet *p, const uint8_t *data, uint32_t len);
 int decode_ipv6(struct decode_thread *dt, struct packet *p, const uint8_t *data, uint32_t len);
 int decode_tcp(struct decode_thread *dt, struct packet *p, const uint8_t *data, uint32_t len);

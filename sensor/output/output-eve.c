@@ -495,7 +495,7 @@ void eve_anomaly(struct eve *e, const struct packet *p, const struct flow *f,
 {
     if (!eve_enabled(e, EVE_ANOMALY))
         return;
-    static const char *const tunnels[] = { "none", "gre", "erspan", "vxlan", "ipip" };
+    static const char *const tunnels[] = { "none", "gre", "erspan", "vxlan", "ipip", "gtp" };
     for (uint8_t i = 0; i < p->nevents; i++) {
         eve_begin(e, EVE_ANOMALY, "anomaly", p->ts_us);
         if (f != NULL)
