@@ -181,6 +181,13 @@ int main(int argc, char **argv)
     if (s.conf.sensor_id[0] == '\0' &&
         gethostname(s.conf.sensor_id, sizeof(s.conf.sensor_id) - 1) != 0)
         snprintf(s.conf.sensor_id, sizeof(s.conf.sensor_id), "sensor");
+    /* The id goes into event ids ("id:boot:worker:seq") and Redis key names. */
+    if (strspn(s.conf.sensor_id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+        strlen(s.conf.sensor_id)) {
+        snprintf(err, sizeof(err), "sensor.id = '%s': only letters, digits, '.', '_' and '-' are allowed",
+                 s.conf.sensor_id);
+        return fail(err);
+    }
     memcpy(s.sensor_id, s.conf.sensor_id, sizeof(s.sensor_id));
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);

@@ -49,7 +49,7 @@ static const char *const names_level[] = { "error", "warning", "notice", "info",
 /* clang-format off */
 static const struct conf_key conf_table[] = {
     { "sensor.id", CONF_STRING, OFF(sensor_id), SZ(sensor_id), 0, "", 0, 0, NULL,
-      "Identifier of this sensor in events and in Redis keys; empty means the host name." },
+      "Identifier of this sensor in events and in Redis keys (letters, digits, '.', '_', '-'); empty means the host name." },
     { "sensor.org", CONF_STRING, OFF(org), SZ(org), 0, "default", 0, 0, NULL,
       "Organisation (agency, province) the sensor belongs to; written in every event." },
 
@@ -108,6 +108,8 @@ static const struct conf_key conf_table[] = {
       "Packets of a UDP flow given to nDPI before it gives up (nDPI's own reader uses 24)." },
     { "dpi.guess", CONF_BOOL, OFF(dpi_guess), 0, 1, NULL, 0, 1, NULL,
       "When nDPI gives up, guess the protocol from ports and addresses (reported with confidence 'Match by port/IP')." },
+    { "dpi.protocols-file", CONF_STRING, OFF(dpi_protocols_file), SZ(dpi_protocols_file), 0, "", 0, 0, NULL,
+      "nDPI custom protocols file (nDPI's protos.txt format); empty for none." },
 
     { "output.eve.enabled", CONF_BOOL, OFF(eve_enabled), 0, 1, NULL, 0, 1, NULL,
       "Write events to the EVE JSON file in the log directory." },

@@ -62,6 +62,7 @@ struct sensor_conf {
     int64_t dpi_max_packets_tcp;
     int64_t dpi_max_packets_udp;
     bool dpi_guess;
+    char dpi_protocols_file[CONF_STR_MAX * 4];
     /* output */
     bool eve_enabled;
     char eve_filename[CONF_STR_MAX];

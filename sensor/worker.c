@@ -265,6 +265,7 @@ int worker_init(struct worker *w, struct sensor *s, unsigned id, char errbuf[CAN
             .max_packets_tcp = (uint32_t)c->dpi_max_packets_tcp,
             .max_packets_udp = (uint32_t)c->dpi_max_packets_udp,
             .guess = c->dpi_guess,
+            .protocols_file = c->dpi_protocols_file[0] ? c->dpi_protocols_file : NULL,
         };
         w->dpi = dpi_thread_new(&pc, errbuf);
         if (w->dpi == NULL)

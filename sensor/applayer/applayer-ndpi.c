@@ -3,10 +3,12 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <ndpi_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct dpi_thread {
     struct dpi_conf conf;
@@ -31,6 +33,18 @@ struct dpi_thread *dpi_thread_new(const struct dpi_conf *conf, char errbuf[CANH_
     NDPI_PROTOCOL_BITMASK all;
     NDPI_BITMASK_SET_ALL(all);
     ndpi_set_protocol_detection_bitmask2(d->ndpi, &all);
+    if (conf->protocols_file != NULL && access(conf->protocols_file, R_OK) != 0) {
+        snprintf(errbuf, CANH_ERRBUF_SIZE, "dpi.protocols-file %s: %s", conf->protocols_file,
+                 strerror(errno));
+        dpi_thread_free(d);
+        return NULL;
+    }
+    if (conf->protocols_file != NULL && ndpi_load_protocols_file(d->ndpi, conf->protocols_file) != 0) {
+        snprintf(errbuf, CANH_ERRBUF_SIZE, "dpi.protocols-file %s: nDPI cannot load it (malformed)",
+                 conf->protocols_file);
+        dpi_thread_free(d);
+        return NULL;
+    }
     ndpi_finalize_initialization(d->ndpi);
     return d;
 fail:

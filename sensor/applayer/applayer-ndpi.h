@@ -20,6 +20,7 @@ struct dpi_conf {
     uint32_t max_packets_tcp;
     uint32_t max_packets_udp;
     bool guess;
+    const char *protocols_file; /* nDPI protos.txt-format file, or NULL */
 };
 
 struct dpi_stats {
