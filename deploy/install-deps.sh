@@ -2,10 +2,10 @@
 # Installs the Debian 12 packages Canh needs to build, test and run, if any is missing.
 # Idempotent and non-interactive; uses sudo when not run as root.
 #   build:   gcc make pkg-config, libpcap, nDPI 4.2, libyaml, libgcrypt (nDPI's own)
-#   tests:   python3, jq, tcpreplay, iproute2 (network namespaces), clang (fuzzing),
+#   tests:   python3, jq, time, bc, xxd, tcpreplay, iproute2 (network namespaces), clang (fuzzing),
 #            tshark (Community ID cross-check), libndpi-bin (ndpiReader oracle)
 set -eu
-PKGS="gcc make pkg-config libpcap-dev libndpi-dev libyaml-dev libgcrypt20-dev zlib1g-dev
+PKGS="gcc make pkg-config libpcap-dev libndpi-dev libyaml-dev libgcrypt20-dev zlib1g-dev time bc xxd
       python3 jq tcpreplay iproute2 clang libclang-rt-14-dev tshark libndpi-bin"
 
 missing=""

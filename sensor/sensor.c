@@ -57,7 +57,7 @@ void *sensor_reader_main(void *arg)
     struct wrec_packet end = { 0 };
     for (unsigned i = 0; i < n; i++) {
         reader_push(s->workers[i].in, WREC_END, &end, NULL, 0);
-        ring_publish(s->workers[i].in);
+        ring_flush(s->workers[i].in);
     }
     return NULL;
 }
@@ -164,11 +164,23 @@ int sensor_run(struct sensor *s, char errbuf[CANH_ERRBUF_SIZE])
                 ring_wait_space(r, sizeof(end), READER_WAIT_MS);
             memcpy(slot, &end, sizeof(end));
             ring_commit(r, WREC_END, sizeof(end));
-            ring_publish(r);
+            ring_flush(r);
         }
     }
     for (unsigned i = 0; i < started; i++)
         pthread_join(s->workers[i].thread, NULL);
+
+    /* Offline, a run in which every file was skipped (each logged with its reason) read
+     * nothing: it fails, so that scripts notice. */
+    if (rc == CANH_OK && s->offline) {
+        const struct capture *in = s->reader != NULL ? s->reader : s->workers[0].file;
+        uint64_t failed = STAT_GET(in->stats.files_failed);
+        if (STAT_GET(in->stats.files_read) == 0 && failed > 0) {
+            snprintf(errbuf, CANH_ERRBUF_SIZE, "no input could be read (%llu file%s skipped)",
+                     (unsigned long long)failed, failed > 1 ? "s" : "");
+            rc = CANH_ERR;
+        }
+    }
 
 out:
     if (output) {

@@ -77,13 +77,13 @@ void worker_tick(struct worker *w, uint64_t now_us)
     for (unsigned i = 0; i < w->nlive; i++)
         if (w->live[i]->ops->refresh_stats != NULL)
             w->live[i]->ops->refresh_stats(w->live[i]);
-    ring_publish(w->eve.ring);
+    ring_flush(w->eve.ring);
 }
 
 void worker_finish(struct worker *w)
 {
     flow_table_flush(w->flows);
-    ring_publish(w->eve.ring);
+    ring_flush(w->eve.ring);
     for (unsigned i = 0; i < w->nlive; i++)
         if (w->live[i]->ops->refresh_stats != NULL)
             w->live[i]->ops->refresh_stats(w->live[i]);
@@ -134,7 +134,7 @@ static void worker_run_ring(struct worker *w)
         const uint8_t *rec = ring_peek(w->in, &type, &len);
         if (rec == NULL) {
             ring_release(w->in);
-            ring_publish(w->eve.ring);
+            ring_flush(w->eve.ring);
             ring_bell_wait(w->in->data_bell, worker_ring_ready, w->in, WORKER_POLL_MS);
             continue;
         }

@@ -48,6 +48,9 @@ struct tracker {
     uint8_t *hdr;        /* copied from the offset-0 fragment */
     size_t mem;          /* bytes this tracker accounts for, itself included */
     struct frag *frags;
+    struct frag *last;   /* the fragment with the highest offset */
+    uint32_t covered;    /* data bytes [0, covered) are held without a gap */
+    uint32_t end_max;    /* the highest end of a fragment held (not always last's) */
 };
 
 struct defrag {
@@ -107,7 +110,8 @@ static void tracker_free_data(struct defrag *d, struct tracker *t)
         next = f->next;
         free(f);
     }
-    t->frags = NULL;
+    t->frags = t->last = NULL;
+    t->covered = t->end_max = 0;
     free(t->hdr);
     t->hdr = NULL;
     STAT_ADD(d->stats.memuse, -(uint64_t)(t->mem - sizeof(*t)));
@@ -255,21 +259,6 @@ static bool frag_wins(int policy, const struct frag *a, const struct frag *b)
     }
 }
 
-/* True once fragments cover [0, total) without a gap. */
-static bool tracker_complete(const struct tracker *t)
-{
-    if (!t->have_last || t->hdr == NULL)
-        return false;
-    uint32_t covered = 0;
-    for (const struct frag *f = t->frags; f != NULL; f = f->next) {
-        if (f->offset > covered)
-            return false;
-        if (f->offset + f->len > covered)
-            covered = f->offset + f->len;
-    }
-    return covered >= t->total;
-}
-
 /* Rebuilds the datagram into d->out; returns its length. */
 static uint32_t tracker_rebuild(struct defrag *d, struct tracker *t)
 {
@@ -351,18 +340,27 @@ static int defrag_add(struct defrag *d, struct decode_thread *dt, struct packet 
     }
 
     /* Overlap with what is held: an identical copy is dropped quietly (retransmission),
-     * anything else is an event, and the policy decides at rebuild time. */
+     * anything else is an event, and the policy decides at rebuild time. A fragment that
+     * starts after the end of every one held (the usual, in-order case) overlaps nothing;
+     * the fragment with the highest offset need not be the one that ends last. */
     struct frag **pos = &t->frags;
     bool overlap = false;
-    for (struct frag *f = t->frags; f != NULL; f = f->next) {
-        if (f->offset == in->offset && f->len == in->len &&
-            memcmp(f->data, in->data, in->len) == 0)
-            return CANH_AGAIN;
-        if (in->offset < f->offset + f->len && f->offset < end)
-            overlap = true;
-        if (f->offset <= in->offset)
-            pos = &f->next;
+    if (t->last != NULL && in->offset >= t->end_max) {
+        pos = &t->last->next;
+    } else {
+        for (struct frag *f = t->frags; f != NULL; f = f->next) {
+            if (f->offset == in->offset && f->len == in->len &&
+                memcmp(f->data, in->data, in->len) == 0)
+                return CANH_AGAIN;
+            if (in->offset < f->offset + f->len && f->offset < end)
+                overlap = true;
+            if (f->offset <= in->offset)
+                pos = &f->next;
+        }
     }
+    /* The last fragment ends the datagram before data already held. */
+    if (!in->more && t->end_max > end)
+        overlap = true;
     if (overlap) {
         STAT_INC(d->stats.overlaps);
         decode_note(dt, p, in->ev_overlap);
@@ -398,6 +396,14 @@ static int defrag_add(struct defrag *d, struct decode_thread *dt, struct packet 
     memcpy(f->data, in->data, in->len);
     f->next = *pos;
     *pos = f;
+    if (f->next == NULL)
+        t->last = f;
+    if (end > t->end_max)
+        t->end_max = end;
+    /* Extend the gap-free prefix through this fragment and any it joins up with. */
+    for (struct frag *g = f; g != NULL && g->offset <= t->covered; g = g->next)
+        if (g->offset + g->len > t->covered)
+            t->covered = g->offset + g->len;
     t->nfrags++;
     t->mem += sizeof(*f) + in->len;
     STAT_ADD(d->stats.memuse, sizeof(*f) + in->len);
@@ -406,9 +412,12 @@ static int defrag_add(struct defrag *d, struct decode_thread *dt, struct packet 
         t->total = end;
     }
 
-    if (!tracker_complete(t))
+    if (!t->have_last || t->hdr == NULL || t->covered < t->total)
         return CANH_AGAIN;
-    if (t->ipver == 6 && t->hdr_len - 40 + t->total > DEFRAG_MAX_DATAGRAM) {
+    /* The length field must hold the header (IPv4) or the unfragmentable part (IPv6) and
+     * the data; the per-fragment check above used this fragment's header, not the
+     * first fragment's, which is the one the datagram is rebuilt with. */
+    if ((t->ipver == 4 ? t->hdr_len : t->hdr_len - 40) + t->total > DEFRAG_MAX_DATAGRAM) {
         tracker_remove(d, t);
         return decode_event(dt, p, in->ev_too_large);
     }

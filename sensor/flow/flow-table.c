@@ -1,8 +1,12 @@
 /* Per-worker flow table. See flow.h.
  *
- * A chained hash table of flows plus one list per timeout class, least recently updated
- * first: the timeout walk and memcap eviction both start from list heads, so neither
- * scans the table. */
+ * A chained hash table of flows, and a timer wheel of one-second slots for timeouts.
+ * A flow is filed under the second at which it could first time out (last packet plus
+ * its class's timeout). A packet only updates the flow's last-packet time; the flow is
+ * looked at again when its slot comes due on a tick, and then either ends or is filed
+ * under its new due second. So the packet path touches no list, and each tick touches
+ * only the flows that are due. Timeouts are exact to the tick (the same flows end at
+ * the same ticks as a full scan would find). Memcap eviction takes the flow due soonest. */
 #include "flow.h"
 
 #include <stdio.h>
@@ -11,15 +15,15 @@
 
 #include "conf.h"
 
-struct flow_list {
-    struct flow *head, *tail;
-};
+#define FLOW_WHEEL_SLOTS 4096u /* seconds covered per turn; longer timeouts wait more turns */
 
 struct flow_table {
     struct flow_table_conf conf;
     struct flow **buckets;
     uint32_t mask;
-    struct flow_list lists[FLOW_TC_MAX];
+    struct flow *wheel[FLOW_WHEEL_SLOTS];
+    uint64_t wheel_sec;  /* slots of earlier seconds have been processed */
+    bool wheel_started;
     flow_end_fn on_end;
     void *ctx;
     struct flow_stats stats;
@@ -81,32 +85,8 @@ uint64_t flow_id(const struct flow *f)
 }
 
 /* ---------------------------------------------------------------------------------- */
-/* Lists                                                                              */
+/* Timer wheel                                                                        */
 /* ---------------------------------------------------------------------------------- */
-
-static void list_remove(struct flow_list *l, struct flow *f)
-{
-    if (f->prev != NULL)
-        f->prev->next = f->next;
-    else
-        l->head = f->next;
-    if (f->next != NULL)
-        f->next->prev = f->prev;
-    else
-        l->tail = f->prev;
-    f->prev = f->next = NULL;
-}
-
-static void list_append(struct flow_list *l, struct flow *f)
-{
-    f->next = NULL;
-    f->prev = l->tail;
-    if (l->tail != NULL)
-        l->tail->next = f;
-    else
-        l->head = f;
-    l->tail = f;
-}
 
 static enum flow_tclass flow_tclass_of(const struct flow *f)
 {
@@ -123,6 +103,43 @@ static enum flow_tclass flow_tclass_of(const struct flow *f)
     default:
         return FLOW_TC_OTHER;
     }
+}
+
+/* The second during which the flow may first be found expired. */
+static inline uint64_t flow_due_sec(const struct flow_table *t, const struct flow *f)
+{
+    return (f->last_us + t->conf.timeout_us[f->tclass]) / 1000000u;
+}
+
+static void wheel_insert(struct flow_table *t, struct flow *f, uint64_t sec)
+{
+    struct flow **slot = &t->wheel[sec & (FLOW_WHEEL_SLOTS - 1)];
+    f->wsec = sec;
+    f->wnext = *slot;
+    if (f->wnext != NULL)
+        f->wnext->wpprev = &f->wnext;
+    f->wpprev = slot;
+    *slot = f;
+}
+
+static void wheel_remove(struct flow *f)
+{
+    *f->wpprev = f->wnext;
+    if (f->wnext != NULL)
+        f->wnext->wpprev = f->wpprev;
+    f->wnext = NULL;
+    f->wpprev = NULL;
+}
+
+/* Files a flow under its due second, but never under a second already processed. */
+static void wheel_file(struct flow_table *t, struct flow *f)
+{
+    uint64_t due = flow_due_sec(t, f);
+    if (!t->wheel_started) {
+        t->wheel_sec = f->last_us / 1000000u;
+        t->wheel_started = true;
+    }
+    wheel_insert(t, f, due >= t->wheel_sec ? due : t->wheel_sec);
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -164,9 +181,9 @@ void flow_table_free(struct flow_table *t)
 {
     if (t == NULL)
         return;
-    for (int c = 0; c < FLOW_TC_MAX; c++)
-        for (struct flow *f = t->lists[c].head, *next; f != NULL; f = next) {
-            next = f->next;
+    for (uint32_t i = 0; i < FLOW_WHEEL_SLOTS; i++)
+        for (struct flow *f = t->wheel[i], *next; f != NULL; f = next) {
+            next = f->wnext;
             free(f);
         }
     free(t->buckets);
@@ -189,7 +206,7 @@ static void flow_end(struct flow_table *t, struct flow *f, enum flow_end_reason 
     while (*pp != f)
         pp = &(*pp)->hnext;
     *pp = f->hnext;
-    list_remove(&t->lists[f->tclass], f);
+    wheel_remove(f);
 
     t->on_end(t->ctx, f, reason);
 
@@ -205,19 +222,19 @@ static void flow_end(struct flow_table *t, struct flow *f, enum flow_end_reason 
     free(f);
 }
 
-/* Evicts the least recently updated flow of any class. False if there is none. */
+/* Evicts the flow due soonest (the least recently active, as far as the wheel tells).
+ * False if there is none. */
 static bool flow_evict_oldest(struct flow_table *t)
 {
-    struct flow *oldest = NULL;
-    for (int c = 0; c < FLOW_TC_MAX; c++) {
-        struct flow *h = t->lists[c].head;
-        if (h != NULL && (oldest == NULL || h->last_us < oldest->last_us))
-            oldest = h;
-    }
-    if (oldest == NULL)
+    if (t->stats.active == 0)
         return false;
-    flow_end(t, oldest, FLOW_END_FORCED);
-    return true;
+    for (uint64_t sec = t->wheel_sec;; sec++) {
+        struct flow *f = t->wheel[sec & (FLOW_WHEEL_SLOTS - 1)];
+        if (f != NULL) {
+            flow_end(t, f, FLOW_END_FORCED);
+            return true;
+        }
+    }
 }
 
 static bool flow_expired(const struct flow_table *t, const struct flow *f, uint64_t now_us)
@@ -246,7 +263,7 @@ static struct flow *flow_create(struct flow_table *t, const struct packet *p,
     f->hnext = t->buckets[hash & t->mask];
     t->buckets[hash & t->mask] = f;
     f->tclass = (uint8_t)flow_tclass_of(f);
-    list_append(&t->lists[f->tclass], f);
+    wheel_file(t, f);
     STAT_INC(t->stats.created);
     STAT_INC(t->stats.active);
     STAT_ADD(t->stats.memuse, sizeof(*f));
@@ -297,30 +314,80 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *p, int
     if (p->proto == 6)
         flow_tcp_update(f, p, d);
 
+    /* A later packet only moves the due time later: the flow stays filed and is re-filed
+     * when its slot comes. A class with a shorter timeout (TCP closed) may move it
+     * earlier: re-file now. */
     enum flow_tclass tc = flow_tclass_of(f);
     if (tc != f->tclass) {
-        list_remove(&t->lists[f->tclass], f);
         f->tclass = (uint8_t)tc;
-        list_append(&t->lists[tc], f);
-    } else if (t->lists[tc].tail != f) {
-        list_remove(&t->lists[tc], f);
-        list_append(&t->lists[tc], f);
+        if (flow_due_sec(t, f) < f->wsec) {
+            wheel_remove(f);
+            wheel_file(t, f);
+        }
     }
     return f;
 }
 
+/* Processes one slot at the tick of second 'sec': ends the due flows that are expired
+ * at 'now_us' and files the others under their new due second. */
+static void flow_wheel_slot(struct flow_table *t, uint64_t slot_sec, uint64_t sec, uint64_t now_us)
+{
+    struct flow **slot = &t->wheel[slot_sec & (FLOW_WHEEL_SLOTS - 1)];
+    struct flow *list = *slot;
+    *slot = NULL;
+    if (list != NULL)
+        list->wpprev = &list;
+    while (list != NULL) {
+        struct flow *f = list;
+        wheel_remove(f); /* list now points at the next one */
+        if (f->wsec > sec) {
+            wheel_insert(t, f, f->wsec); /* filed for a later turn of the wheel */
+        } else if (flow_expired(t, f, now_us)) {
+            wheel_insert(t, f, sec); /* flow_end unlinks it */
+            flow_end(t, f, FLOW_END_TIMEOUT);
+        } else {
+            uint64_t due = flow_due_sec(t, f);
+            wheel_insert(t, f, due > sec ? due : sec + 1);
+        }
+    }
+}
+
+/* A second tick within one second: the flows found due but not yet expired at the
+ * first were filed under the next second; look at them again. */
+static void flow_wheel_recheck(struct flow_table *t, uint64_t sec, uint64_t now_us)
+{
+    struct flow *f = t->wheel[(sec + 1) & (FLOW_WHEEL_SLOTS - 1)];
+    while (f != NULL) {
+        struct flow *next = f->wnext;
+        if (f->wsec == sec + 1 && flow_due_sec(t, f) <= sec && flow_expired(t, f, now_us))
+            flow_end(t, f, FLOW_END_TIMEOUT);
+        f = next;
+    }
+}
+
 void flow_table_timeout(struct flow_table *t, uint64_t now_us)
 {
-    for (int c = 0; c < FLOW_TC_MAX; c++)
-        while (t->lists[c].head != NULL && flow_expired(t, t->lists[c].head, now_us))
-            flow_end(t, t->lists[c].head, FLOW_END_TIMEOUT);
+    uint64_t sec = now_us / 1000000u;
+    if (!t->wheel_started)
+        return;
+    if (sec < t->wheel_sec) {
+        if (sec + 1 == t->wheel_sec)
+            flow_wheel_recheck(t, sec, now_us);
+        return;
+    }
+    /* After a long gap, one turn over every slot is enough. */
+    uint64_t from = sec - t->wheel_sec >= FLOW_WHEEL_SLOTS ? sec - FLOW_WHEEL_SLOTS + 1 : t->wheel_sec;
+    for (uint64_t s = from; s <= sec; s++)
+        flow_wheel_slot(t, s, sec, now_us);
+    /* Flows that are due now but not yet expired were filed under sec + 1. */
+    t->wheel_sec = sec + 1;
 }
 
 void flow_table_flush(struct flow_table *t)
 {
-    for (int c = 0; c < FLOW_TC_MAX; c++)
-        while (t->lists[c].head != NULL)
-            flow_end(t, t->lists[c].head, FLOW_END_SHUTDOWN);
+    for (uint32_t i = 0; i < FLOW_WHEEL_SLOTS; i++)
+        while (t->wheel[i] != NULL)
+            flow_end(t, t->wheel[i], FLOW_END_SHUTDOWN);
 }
 
 /* ---------------------------------------------------------------------------------- */

@@ -22,7 +22,7 @@ enum flow_end_reason {
     FLOW_END_TCP_REUSE, /* a new SYN on a closed connection's 5-tuple */
 };
 
-/* Timeout classes: a flow is on the list of its class, oldest first. */
+/* Timeout classes: each has its own idle timeout. */
 enum flow_tclass {
     FLOW_TC_TCP_NEW = 0,
     FLOW_TC_TCP_ESTABLISHED,
@@ -65,7 +65,9 @@ enum dpi_state {
 
 struct flow {
     struct flow *hnext;          /* hash chain */
-    struct flow *prev, *next;    /* timeout-class list, oldest first */
+    struct flow *wnext;          /* timer wheel slot list */
+    struct flow **wpprev;        /* the pointer that points at this flow in its slot */
+    uint64_t wsec;               /* second of the slot it is filed under */
     struct flow_key key;
     uint32_t hash;
     uint8_t client;              /* key endpoint (0 or 1) that opened the flow */

@@ -18,7 +18,10 @@ int eve_init(struct eve *e)
     e->buf = malloc(EVE_EVENT_MAX);
     if (e->buf == NULL)
         return CANH_ENOMEM;
-    e->ts_sec = -1;
+    e->ts_sec[0] = e->ts_sec[1] = -1;
+    int n = snprintf(e->id_prefix, sizeof(e->id_prefix), "%s:%s:%u:", e->sensor_id, e->boot_id,
+                     e->worker);
+    e->id_prefix_len = n > 0 && (size_t)n < sizeof(e->id_prefix) ? (size_t)n : 0;
     return CANH_OK;
 }
 
@@ -64,7 +67,56 @@ const char *eve_proto_name(uint8_t proto, char buf[8])
 
 void eve_addr(const struct canh_addr *a, uint8_t ipver, char out[46])
 {
-    inet_ntop(ipver == 4 ? AF_INET : AF_INET6, a->b, out, 46);
+    if (ipver != 4) {
+        inet_ntop(AF_INET6, a->b, out, 46);
+        return;
+    }
+    char *o = out;
+    for (int i = 0; i < 4; i++) {
+        unsigned v = a->b[i];
+        if (v >= 100)
+            *o++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *o++ = (char)('0' + v / 10 % 10);
+        *o++ = (char)('0' + v % 10);
+        *o++ = i < 3 ? '.' : '\0';
+    }
+}
+
+/* Writes n digits of v, zero-padded. */
+static inline char *put_digits(char *o, unsigned v, int n)
+{
+    for (int i = n - 1; i >= 0; i--) {
+        o[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return o + n;
+}
+
+/* Formats a timestamp like eve_format_ts, formatting each second's date once. */
+static void eve_ts(struct eve *e, uint64_t ts_us, char out[40])
+{
+    int64_t sec = (int64_t)(ts_us / 1000000);
+    unsigned k;
+    if (e->ts_sec[0] == sec) {
+        k = 0;
+    } else if (e->ts_sec[1] == sec) {
+        k = 1;
+    } else {
+        k = e->ts_next;
+        e->ts_next ^= 1;
+        time_t t = (time_t)sec;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(e->ts_text[k], sizeof(e->ts_text[k]), "%Y-%m-%dT%H:%M:%S", &tm);
+        e->ts_sec[k] = sec;
+    }
+    size_t n = strlen(e->ts_text[k]);
+    memcpy(out, e->ts_text[k], n);
+    char *o = out + n;
+    *o++ = '.';
+    o = put_digits(o, (unsigned)(ts_us % 1000000), 6);
+    memcpy(o, "+0000", 6);
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -77,25 +129,25 @@ void eve_begin(struct eve *e, uint64_t type, const char *type_name, uint64_t ts_
     e->cur_type_bit = __builtin_ctzll(type);
     json_object_open(&e->j, NULL);
 
-    int64_t sec = (int64_t)(ts_us / 1000000);
-    if (sec != e->ts_sec) {
-        time_t t = (time_t)sec;
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(e->ts_prefix, sizeof(e->ts_prefix), "%Y-%m-%dT%H:%M:%S", &tm);
-        e->ts_sec = sec;
-    }
-    char ts[48];
-    snprintf(ts, sizeof(ts), "%s.%06u+0000", e->ts_prefix, (unsigned)(ts_us % 1000000));
-    json_string(&e->j, "timestamp", ts);
-    json_string(&e->j, "event_type", type_name);
-    char id[CONF_STR_MAX + 64];
-    snprintf(id, sizeof(id), "%s:%s:%u:%llu", e->sensor_id, e->boot_id, e->worker,
-             (unsigned long long)++e->seq);
-    json_string(&e->j, "event_id", id);
+    char ts[40];
+    eve_ts(e, ts_us, ts);
+    json_plain(&e->j, "timestamp", ts);
+    json_plain(&e->j, "event_type", type_name);
+    char id[sizeof(e->id_prefix) + 24];
+    memcpy(id, e->id_prefix, e->id_prefix_len);
+    char *o = id + e->id_prefix_len;
+    char digits[24], *d = digits + sizeof(digits);
+    uint64_t seq = ++e->seq;
+    do {
+        *--d = (char)('0' + seq % 10);
+        seq /= 10;
+    } while (seq != 0);
+    memcpy(o, d, (size_t)(digits + sizeof(digits) - d));
+    o += digits + sizeof(digits) - d;
+    json_plainn(&e->j, "event_id", id, (size_t)(o - id));
     json_u64(&e->j, "schema_version", CANH_SCHEMA_VERSION);
     json_object_open(&e->j, "sensor");
-    json_string(&e->j, "id", e->sensor_id);
+    json_plain(&e->j, "id", e->sensor_id); /* validated at start-up */
     json_string(&e->j, "org", e->org);
     json_object_close(&e->j);
 }
@@ -146,14 +198,14 @@ void eve_flow_fields(struct eve *e, const struct flow *f, const struct dpi_threa
     char addr[46], pbuf[8], app[32];
     json_u64(&e->j, "flow_id", flow_id(f));
     eve_addr(flow_client_addr(f), f->key.ipver, addr);
-    json_string(&e->j, "src_ip", addr);
+    json_plain(&e->j, "src_ip", addr);
     if (proto_has_ports(f->key.proto))
         json_u64(&e->j, "src_port", flow_client_port(f));
     eve_addr(flow_server_addr(f), f->key.ipver, addr);
-    json_string(&e->j, "dest_ip", addr);
+    json_plain(&e->j, "dest_ip", addr);
     if (proto_has_ports(f->key.proto))
         json_u64(&e->j, "dest_port", flow_server_port(f));
-    json_string(&e->j, "proto", eve_proto_name(f->key.proto, pbuf));
+    json_plain(&e->j, "proto", eve_proto_name(f->key.proto, pbuf));
     if (f->key.proto == 1 || f->key.proto == 58) {
         json_u64(&e->j, "icmp_type", f->icmp_type);
         json_u64(&e->j, "icmp_code", f->icmp_code);
@@ -166,7 +218,7 @@ void eve_flow_fields(struct eve *e, const struct flow *f, const struct dpi_threa
     }
     char cid[COMMUNITY_ID_LEN];
     flow_community_id(f, cid);
-    json_string(&e->j, "community_id", cid);
+    json_plain(&e->j, "community_id", cid);
 }
 
 void eve_packet_fields(struct eve *e, const struct packet *p)
@@ -175,14 +227,14 @@ void eve_packet_fields(struct eve *e, const struct packet *p)
     if (p->ipver == 0)
         return;
     eve_addr(&p->src, p->ipver, addr);
-    json_string(&e->j, "src_ip", addr);
+    json_plain(&e->j, "src_ip", addr);
     if (proto_has_ports(p->proto) && p->l4 != NULL)
         json_u64(&e->j, "src_port", p->sport);
     eve_addr(&p->dst, p->ipver, addr);
-    json_string(&e->j, "dest_ip", addr);
+    json_plain(&e->j, "dest_ip", addr);
     if (proto_has_ports(p->proto) && p->l4 != NULL)
         json_u64(&e->j, "dest_port", p->dport);
-    json_string(&e->j, "proto", eve_proto_name(p->proto, pbuf));
+    json_plain(&e->j, "proto", eve_proto_name(p->proto, pbuf));
     eve_vlan(e, p->vlan);
 }
 
@@ -232,24 +284,24 @@ void eve_flow(struct eve *e, const struct flow *f, enum flow_end_reason reason,
     json_u64(&e->j, "pkts_toclient", f->pkts[FLOW_TO_CLIENT]);
     json_u64(&e->j, "bytes_toserver", f->bytes[FLOW_TO_SERVER]);
     json_u64(&e->j, "bytes_toclient", f->bytes[FLOW_TO_CLIENT]);
-    eve_format_ts(f->first_us, ts);
-    json_string(&e->j, "start", ts);
-    eve_format_ts(f->last_us, ts);
-    json_string(&e->j, "end", ts);
+    eve_ts(e, f->first_us, ts);
+    json_plain(&e->j, "start", ts);
+    eve_ts(e, f->last_us, ts);
+    json_plain(&e->j, "end", ts);
     json_u64(&e->j, "age", (f->last_us - f->first_us) / 1000000);
-    json_string(&e->j, "state", flow_state_name(f));
-    json_string(&e->j, "reason", flow_end_reason_name(reason));
+    json_plain(&e->j, "state", flow_state_name(f));
+    json_plain(&e->j, "reason", flow_end_reason_name(reason));
     json_bool(&e->j, "alerted", false);
     json_object_close(&e->j);
     if (f->key.proto == 6) {
         char hex[3];
         json_object_open(&e->j, "tcp");
         eve_tcp_flags(hex, f->tcp_flags[0] | f->tcp_flags[1]);
-        json_string(&e->j, "tcp_flags", hex);
+        json_plain(&e->j, "tcp_flags", hex);
         eve_tcp_flags(hex, f->tcp_flags[0]);
-        json_string(&e->j, "tcp_flags_ts", hex);
+        json_plain(&e->j, "tcp_flags_ts", hex);
         eve_tcp_flags(hex, f->tcp_flags[1]);
-        json_string(&e->j, "tcp_flags_tc", hex);
+        json_plain(&e->j, "tcp_flags_tc", hex);
         static const struct { uint8_t bit; const char *name; } flags[] = {
             { TH_SYN, "syn" }, { TH_FIN, "fin" }, { TH_RST, "rst" }, { TH_PSH, "psh" },
             { TH_ACK, "ack" }, { TH_URG, "urg" }, { TH_ECE, "ecn" }, { TH_CWR, "cwr" },
@@ -257,7 +309,7 @@ void eve_flow(struct eve *e, const struct flow *f, enum flow_end_reason reason,
         for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
             if ((f->tcp_flags[0] | f->tcp_flags[1]) & flags[i].bit)
                 json_bool(&e->j, flags[i].name, true);
-        json_string(&e->j, "state", flow_tcp_state_name(f));
+        json_plain(&e->j, "state", flow_tcp_state_name(f));
         json_object_close(&e->j);
     }
     if (dpi != NULL && f->dpi_state == DPI_DONE)
@@ -503,8 +555,8 @@ void eve_anomaly(struct eve *e, const struct packet *p, const struct flow *f,
         else
             eve_packet_fields(e, p);
         json_object_open(&e->j, "anomaly");
-        json_string(&e->j, "type", "decode");
-        json_string(&e->j, "event", decode_event_name((enum decode_event)p->events[i]));
+        json_plain(&e->j, "type", "decode");
+        json_plain(&e->j, "event", decode_event_name((enum decode_event)p->events[i]));
         json_u64(&e->j, "gid", 1);
         json_u64(&e->j, "sid", decode_event_sid((enum decode_event)p->events[i]));
         json_object_close(&e->j);
@@ -513,9 +565,9 @@ void eve_anomaly(struct eve *e, const struct packet *p, const struct flow *f,
             json_object_open(&e->j, "tunnel");
             json_string(&e->j, "type", tunnels[p->tunnel]);
             eve_addr(&p->tunnel_src, p->tunnel_ipver, addr);
-            json_string(&e->j, "src_ip", addr);
+            json_plain(&e->j, "src_ip", addr);
             eve_addr(&p->tunnel_dst, p->tunnel_ipver, addr);
-            json_string(&e->j, "dest_ip", addr);
+            json_plain(&e->j, "dest_ip", addr);
             json_object_close(&e->j);
         }
         json_object_open(&e->j, "packet_info");
@@ -526,7 +578,7 @@ void eve_anomaly(struct eve *e, const struct packet *p, const struct flow *f,
         uint32_t n = p->caplen < EVE_ANOMALY_PACKET_BYTES ? p->caplen : EVE_ANOMALY_PACKET_BYTES;
         char b64[BASE64_SIZE(EVE_ANOMALY_PACKET_BYTES)];
         base64_encode(p->data, n, b64, sizeof(b64));
-        json_string(&e->j, "packet", b64);
+        json_plain(&e->j, "packet", b64);
         eve_end(e);
     }
 }

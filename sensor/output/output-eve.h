@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "applayer/applayer-ndpi.h"
+#include "conf.h"
 #include "decode/decode.h"
 #include "flow/flow.h"
 #include "util/util-json.h"
@@ -45,12 +46,17 @@ struct eve {
     struct eve_stats stats;
     int cur_type_bit; /* of the event being built */
 
-    /* Cached timestamp text for the current second. */
-    int64_t ts_sec;
-    char ts_prefix[32];
+    /* "<sensor>:<boot>:<worker>:" for event ids, built by eve_init. */
+    char id_prefix[CONF_STR_MAX + 64];
+    size_t id_prefix_len;
+    /* Text of the two most recent seconds formatted ("YYYY-MM-DDTHH:MM:SS"). */
+    int64_t ts_sec[2];
+    char ts_text[2][24];
+    unsigned ts_next;
 };
 
-/* Allocates the event buffer. Returns CANH_ENOMEM on failure. */
+/* Allocates the event buffer; the identity fields must be set. Returns CANH_ENOMEM on
+ * failure. */
 int eve_init(struct eve *e);
 void eve_destroy(struct eve *e);
 

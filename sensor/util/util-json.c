@@ -42,21 +42,27 @@ static inline void json_putc(struct json *j, char c)
 }
 
 /* Writes the separator and the quoted key, if any. */
-static void json_member(struct json *j, const char *key)
+static inline void json_member(struct json *j, const char *key, size_t klen)
 {
+    if (!json_room(j, klen + 4))
+        return;
+    char *o = j->buf + j->len;
     if (!j->first[j->depth])
-        json_putc(j, ',');
+        *o++ = ',';
     j->first[j->depth] = false;
     if (key != NULL) {
-        json_putc(j, '"');
-        json_put(j, key, strlen(key)); /* keys are the program's own constants */
-        json_put(j, "\":", 2);
+        *o++ = '"';
+        memcpy(o, key, klen);
+        o += klen;
+        *o++ = '"';
+        *o++ = ':';
     }
+    j->len = (size_t)(o - j->buf);
 }
 
-static void json_open(struct json *j, const char *key, char c)
+static void json_open(struct json *j, const char *key, size_t klen, char c)
 {
-    json_member(j, key);
+    json_member(j, key, klen);
     json_putc(j, c);
     if (j->depth + 1 >= JSON_MAX_DEPTH) {
         j->overflow = true;
@@ -73,9 +79,9 @@ static void json_close(struct json *j, char c)
     json_putc(j, c);
 }
 
-void json_object_open(struct json *j, const char *key)
+void json_object_open_k(struct json *j, const char *key, size_t klen)
 {
-    json_open(j, key, '{');
+    json_open(j, key, klen, '{');
 }
 
 void json_object_close(struct json *j)
@@ -83,9 +89,9 @@ void json_object_close(struct json *j)
     json_close(j, '}');
 }
 
-void json_array_open(struct json *j, const char *key)
+void json_array_open_k(struct json *j, const char *key, size_t klen)
 {
-    json_open(j, key, '[');
+    json_open(j, key, klen, '[');
 }
 
 void json_array_close(struct json *j)
@@ -123,6 +129,25 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
     return 0;
 }
 
+/* True if none of the 8 bytes needs escaping: all within 0x20-0x7e and none is '"' or
+ * '\\'. Bit tricks from "Bit Twiddling Hacks" (determine if a word has a byte less
+ * than / greater than n / equal to n). */
+static inline bool json_plain8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t lt_space = (x - ones * 0x20) & ~x & high;
+    uint64_t gt_tilde = ((x + ones * (127 - 0x7e)) | x) & high;
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    uint64_t quote = (q - ones) & ~q & high;
+    uint64_t bslash = (b - ones) & ~b & high;
+    return (lt_space | gt_tilde | quote | bslash) == 0;
+}
+
+static inline bool json_plain1(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 static void json_escaped(struct json *j, const char *str, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -134,7 +159,10 @@ static void json_escaped(struct json *j, const char *str, size_t n)
     while (i < n && !j->overflow) {
         /* Copy the longest run of bytes that need no escaping in one go. */
         size_t run = i;
-        while (run < n && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' && s[run] != '\\')
+        uint64_t w;
+        while (run + 8 <= n && (memcpy(&w, s + run, 8), json_plain8(w)))
+            run += 8;
+        while (run < n && json_plain1(s[run]))
             run++;
         if (run > i) {
             json_put(j, (const char *)s + i, run - i);
@@ -169,18 +197,25 @@ static void json_escaped(struct json *j, const char *str, size_t n)
     json_putc(j, '"');
 }
 
-void json_string(struct json *j, const char *key, const char *s)
+void json_plain_k(struct json *j, const char *key, size_t klen, const char *s, size_t n)
 {
-    json_stringn(j, key, s, strlen(s));
+    json_member(j, key, klen);
+    if (!json_room(j, n + 2))
+        return;
+    char *o = j->buf + j->len;
+    *o++ = '"';
+    memcpy(o, s, n);
+    o[n] = '"';
+    j->len += n + 2;
 }
 
-void json_stringn(struct json *j, const char *key, const char *s, size_t n)
+void json_stringn_k(struct json *j, const char *key, size_t klen, const char *s, size_t n)
 {
-    json_member(j, key);
+    json_member(j, key, klen);
     json_escaped(j, s, n);
 }
 
-void json_u64(struct json *j, const char *key, uint64_t v)
+void json_u64_k(struct json *j, const char *key, size_t klen, uint64_t v)
 {
     char tmp[24];
     char *p = tmp + sizeof(tmp);
@@ -188,36 +223,36 @@ void json_u64(struct json *j, const char *key, uint64_t v)
         *--p = (char)('0' + v % 10);
         v /= 10;
     } while (v != 0);
-    json_member(j, key);
+    json_member(j, key, klen);
     json_put(j, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
-void json_i64(struct json *j, const char *key, int64_t v)
+void json_i64_k(struct json *j, const char *key, size_t klen, int64_t v)
 {
     if (v >= 0) {
-        json_u64(j, key, (uint64_t)v);
+        json_u64_k(j, key, klen, (uint64_t)v);
         return;
     }
     char tmp[24];
     int n = snprintf(tmp, sizeof(tmp), "%lld", (long long)v);
-    json_member(j, key);
+    json_member(j, key, klen);
     json_put(j, tmp, (size_t)n);
 }
 
-void json_bool(struct json *j, const char *key, bool v)
+void json_bool_k(struct json *j, const char *key, size_t klen, bool v)
 {
-    json_member(j, key);
+    json_member(j, key, klen);
     if (v)
         json_put(j, "true", 4);
     else
         json_put(j, "false", 5);
 }
 
-void json_double(struct json *j, const char *key, double v)
+void json_double_k(struct json *j, const char *key, size_t klen, double v)
 {
     char tmp[32];
     int n = snprintf(tmp, sizeof(tmp), "%.6g", v);
-    json_member(j, key);
+    json_member(j, key, klen);
     /* JSON has no NaN or infinity. */
     if (n <= 0 || tmp[0] == 'n' || tmp[0] == 'i' || tmp[1] == 'i' || tmp[1] == 'n')
         json_put(j, "null", 4);
@@ -225,9 +260,9 @@ void json_double(struct json *j, const char *key, double v)
         json_put(j, tmp, (size_t)n);
 }
 
-void json_raw(struct json *j, const char *key, const char *raw, size_t n)
+void json_raw_k(struct json *j, const char *key, size_t klen, const char *raw, size_t n)
 {
-    json_member(j, key);
+    json_member(j, key, klen);
     json_put(j, raw, n);
 }
 

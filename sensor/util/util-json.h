@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define JSON_MAX_DEPTH 16     /* events nest a few levels; deeper is a bug */
 #define JSON_STRING_MAX 8192  /* input bytes kept per string field (URLs, user agents) */
@@ -28,20 +29,41 @@ struct json {
 
 void json_init(struct json *j, char *buf, size_t cap);
 
-/* 'key' is the member name inside an object, NULL inside an array or at top level. */
-void json_object_open(struct json *j, const char *key);
-void json_object_close(struct json *j);
-void json_array_open(struct json *j, const char *key);
-void json_array_close(struct json *j);
+/* 'key' is the member name inside an object, NULL inside an array or at top level.
+ * Keys are the program's own constants (not escaped). The wrappers below take the key's
+ * length where the key is a literal, so the compiler folds it. */
+static inline size_t json_key_len(const char *k)
+{
+    return k != NULL ? strlen(k) : 0;
+}
+#define JSON_KEY(k) (k), json_key_len(k)
 
-void json_string(struct json *j, const char *key, const char *s);
-void json_stringn(struct json *j, const char *key, const char *s, size_t n);
-void json_u64(struct json *j, const char *key, uint64_t v);
-void json_i64(struct json *j, const char *key, int64_t v);
-void json_bool(struct json *j, const char *key, bool v);
-void json_double(struct json *j, const char *key, double v);
+void json_object_open_k(struct json *j, const char *key, size_t klen);
+void json_array_open_k(struct json *j, const char *key, size_t klen);
+void json_object_close(struct json *j);
+void json_array_close(struct json *j);
+void json_stringn_k(struct json *j, const char *key, size_t klen, const char *s, size_t n);
+/* A string the program made itself (a timestamp, an address, a name from a table) that
+ * needs no escaping: written as is, between quotes. Never for data from the wire. */
+void json_plain_k(struct json *j, const char *key, size_t klen, const char *s, size_t n);
+void json_u64_k(struct json *j, const char *key, size_t klen, uint64_t v);
+void json_i64_k(struct json *j, const char *key, size_t klen, int64_t v);
+void json_bool_k(struct json *j, const char *key, size_t klen, bool v);
+void json_double_k(struct json *j, const char *key, size_t klen, double v);
 /* Writes 'raw' as is: it must already be valid JSON. */
-void json_raw(struct json *j, const char *key, const char *raw, size_t n);
+void json_raw_k(struct json *j, const char *key, size_t klen, const char *raw, size_t n);
+
+#define json_object_open(j, k) json_object_open_k((j), JSON_KEY(k))
+#define json_array_open(j, k) json_array_open_k((j), JSON_KEY(k))
+#define json_stringn(j, k, s, n) json_stringn_k((j), JSON_KEY(k), (s), (n))
+#define json_string(j, k, s) json_stringn_k((j), JSON_KEY(k), (s), strlen(s))
+#define json_plain(j, k, s) json_plain_k((j), JSON_KEY(k), (s), strlen(s))
+#define json_plainn(j, k, s, n) json_plain_k((j), JSON_KEY(k), (s), (n))
+#define json_u64(j, k, v) json_u64_k((j), JSON_KEY(k), (v))
+#define json_i64(j, k, v) json_i64_k((j), JSON_KEY(k), (v))
+#define json_bool(j, k, v) json_bool_k((j), JSON_KEY(k), (v))
+#define json_double(j, k, v) json_double_k((j), JSON_KEY(k), (v))
+#define json_raw(j, k, r, n) json_raw_k((j), JSON_KEY(k), (r), (n))
 
 /* Appends a '\n' and NUL-terminates; returns false if the event overflowed. */
 bool json_finish(struct json *j);

@@ -120,6 +120,14 @@ void ring_publish(struct ring *r)
         return;
     r->unpublished = 0;
     atomic_store_explicit(&r->tail, r->ptail, memory_order_release);
+    if (r->ptail - atomic_load_explicit(&r->head, memory_order_relaxed) >= r->size / 8)
+        ring_bell_ring(r->data_bell);
+}
+
+void ring_flush(struct ring *r)
+{
+    r->unpublished = 0;
+    atomic_store_explicit(&r->tail, r->ptail, memory_order_release);
     ring_bell_ring(r->data_bell);
 }
 
@@ -150,7 +158,7 @@ bool ring_wait_space(struct ring *r, uint32_t len, int timeout_ms)
     struct ring_space_arg a = { r, 2 * ring_rec_size(len) };
     if (a.need > r->size)
         a.need = r->size;
-    ring_publish(r); /* the consumer must see our data to free space */
+    ring_flush(r); /* the consumer must see our data to free space */
     if (ring_space_ready(&a))
         return true;
     ring_bell_wait(r->space_bell, ring_space_ready, &a, timeout_ms);
@@ -191,7 +199,8 @@ void ring_release(struct ring *r)
         return;
     r->unreleased = 0;
     atomic_store_explicit(&r->head, r->chead, memory_order_release);
-    ring_bell_ring(r->space_bell);
+    if (r->size - (atomic_load_explicit(&r->tail, memory_order_relaxed) - r->chead) >= r->size / 4)
+        ring_bell_ring(r->space_bell);
 }
 
 void ring_consume(struct ring *r)

@@ -6,11 +6,13 @@
  * Positions are published in batches (every RING_BATCH records, or on ring_publish /
  * ring_release) to keep the two threads off each other's cache lines.
  *
- * Waiting uses futexes on a "bell": the consumer rings the producer's bell when it frees
- * space, the producer rings the consumer's bell when it publishes data, and only when
- * the other side said it is waiting. Several rings may share one consumer bell (the
- * output thread waits for any worker's events). Waits take a timeout so that stop flags
- * are seen even without a wake-up. */
+ * Waiting uses futexes on a "bell", rung only when the other side said it is waiting,
+ * and with hysteresis so that a fast consumer is not woken for every batch: the producer
+ * rings the consumer's bell when at least 1/8 of the ring is waiting to be read (or on
+ * ring_flush), the consumer rings the producer's bell when at least 1/4 of the ring is
+ * free. Several rings may share one consumer bell (the output thread waits for any
+ * worker's events). Waits take a timeout, so nothing waits longer than that even
+ * without a bell, and stop flags are seen. */
 #ifndef CANH_UTIL_RING_H
 #define CANH_UTIL_RING_H
 
@@ -59,7 +61,10 @@ uint32_t ring_max_record(const struct ring *r);
  * record part of the data; the consumer sees it after the next publication. */
 void *ring_reserve(struct ring *r, uint32_t len);
 void ring_commit(struct ring *r, uint32_t type, uint32_t len);
+/* Makes the committed records visible; rings the consumer if enough is waiting. */
 void ring_publish(struct ring *r);
+/* Makes the committed records visible and rings the consumer if it waits. */
+void ring_flush(struct ring *r);
 /* Waits until a 'len'-byte record fits or timeout_ms passes. True if it fits. */
 bool ring_wait_space(struct ring *r, uint32_t len, int timeout_ms);
 
