@@ -17,12 +17,15 @@
 #include "decode/decode.h"
 #include "util/util-log.h"
 
+#define CAPTURE_FILE_BUFFER (1u << 20) /* stdio buffer per open file */
+
 struct capture_file {
     struct capture base;
     char **files;     /* owned */
     int nfiles;
     int cur;          /* index of the open file, or of the next to open */
     pcap_t *pcap;
+    char *iobuf;      /* owned; stdio buffer of the open file (CAPTURE_FILE_BUFFER) */
     char *bpf;        /* owned; "" for none */
     uint64_t file_packets;
 };
@@ -101,8 +104,18 @@ static bool capture_file_open_next(struct capture_file *cf)
     char err[PCAP_ERRBUF_SIZE];
     while (cf->cur < cf->nfiles) {
         const char *name = cf->files[cf->cur];
-        pcap_t *p = pcap_open_offline_with_tstamp_precision(name, PCAP_TSTAMP_PRECISION_MICRO, err);
+        /* libpcap reads through stdio; a large buffer saves a read(2) every 4 KiB. */
+        FILE *fp = fopen(name, "rb");
+        if (fp == NULL) {
+            log_warning("%s: cannot read: %s (file skipped)", name, strerror(errno));
+            STAT_INC(cf->base.stats.files_failed);
+            cf->cur++;
+            continue;
+        }
+        setvbuf(fp, cf->iobuf, _IOFBF, CAPTURE_FILE_BUFFER); /* glibc ignores the size without a buffer */
+        pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, err);
         if (p == NULL) {
+            fclose(fp); /* libpcap closes it only on success */
             log_warning("%s: cannot read: %s (file skipped)", name, err);
             STAT_INC(cf->base.stats.files_failed);
             cf->cur++;
@@ -183,6 +196,7 @@ static void capture_file_close(struct capture *c)
         free(cf->files[i]);
     free(cf->files);
     free(cf->bpf);
+    free(cf->iobuf);
     free(cf);
 }
 
@@ -204,7 +218,8 @@ struct capture *capture_open_files(char *const *paths, int npaths, const char *b
     }
     cf->base.ops = &capture_file_ops;
     cf->bpf = strdup(bpf != NULL ? bpf : "");
-    if (cf->bpf == NULL) {
+    cf->iobuf = malloc(CAPTURE_FILE_BUFFER);
+    if (cf->bpf == NULL || cf->iobuf == NULL) {
         snprintf(errbuf, CANH_ERRBUF_SIZE, "out of memory");
         capture_file_close(&cf->base);
         return NULL;
