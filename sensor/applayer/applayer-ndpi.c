@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 struct dpi_thread {
@@ -75,6 +76,13 @@ static void dpi_store(struct dpi_thread *d, struct flow *f, ndpi_protocol proto)
     f->ndpi_category = (uint16_t)proto.category;
     f->ndpi_confidence = (uint8_t)f->ndpi->confidence;
     f->ndpi_risk = f->ndpi->risk;
+    /* nDPI 4.2 leaves the URL checks (SQL injection, XSS, "..") to the application:
+     * ndpiReader runs ndpi_validate_url() on the request URL itself, and so do we. */
+    if (f->ndpi->http.url != NULL) {
+        ndpi_risk_enum r = ndpi_validate_url(f->ndpi->http.url);
+        if (r != NDPI_NO_RISK)
+            f->ndpi_risk |= 1ULL << r;
+    }
     f->dpi_state = DPI_DONE;
     if (proto.app_protocol == NDPI_PROTOCOL_UNKNOWN && proto.master_protocol == NDPI_PROTOCOL_UNKNOWN)
         STAT_INC(d->stats.flows_unknown);
@@ -151,6 +159,14 @@ static const char *nz(const char *s)
     return s != NULL ? s : "";
 }
 
+/* nDPI 4.2 hashes a KEXINIT only when it arrives whole in one TCP segment; otherwise it
+ * stores the MD5 of nothing (OpenSSH's 1.5 KB client KEXINIT, split over two segments, is
+ * the usual case). That value names no software: report no hassh instead. */
+static const char *dpi_hassh(const char *h)
+{
+    return strcasecmp(h, "d41d8cd98f00b204e9800998ecf8427e") == 0 ? "" : h;
+}
+
 void dpi_meta_get(const struct flow *f, struct dpi_meta *m)
 {
     memset(m, 0, sizeof(*m));
@@ -217,8 +233,8 @@ void dpi_meta_get(const struct flow *f, struct dpi_meta *m)
     if (m->is_ssh) {
         m->ssh.client = n->protos.ssh.client_signature;
         m->ssh.server = n->protos.ssh.server_signature;
-        m->ssh.hassh_client = n->protos.ssh.hassh_client;
-        m->ssh.hassh_server = n->protos.ssh.hassh_server;
+        m->ssh.hassh_client = dpi_hassh(n->protos.ssh.hassh_client);
+        m->ssh.hassh_server = dpi_hassh(n->protos.ssh.hassh_server);
     }
 }
 

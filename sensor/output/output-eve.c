@@ -493,17 +493,22 @@ static void eve_ssh_side(struct eve *e, const char *key, const char *banner, con
     if (banner[0] == '\0' && hassh[0] == '\0')
         return;
     json_object_open(&e->j, key);
-    if (strncmp(banner, "SSH-", 4) == 0) {
+    /* The identification line ends at CR LF (RFC 4253 4.2). nDPI 4.2 trims CR/LF only at
+     * the end of the segment, so a banner that shares its segment with the KEXINIT (as
+     * dropbear sends it) arrives here with "\r\n" still on it. */
+    size_t blen = strcspn(banner, "\r\n");
+    if (blen >= 4 && strncmp(banner, "SSH-", 4) == 0) {
         const char *ver = banner + 4;
-        const char *dash = strchr(ver, '-');
+        const char *end = banner + blen;
+        const char *dash = memchr(ver, '-', (size_t)(end - ver));
         if (dash != NULL) {
             json_stringn(&e->j, "proto_version", ver, (size_t)(dash - ver));
-            json_string(&e->j, "software_version", dash + 1);
+            json_stringn(&e->j, "software_version", dash + 1, (size_t)(end - dash - 1));
         } else {
-            json_string(&e->j, "proto_version", ver);
+            json_stringn(&e->j, "proto_version", ver, (size_t)(end - ver));
         }
-    } else if (banner[0] != '\0') {
-        json_string(&e->j, "software_version", banner);
+    } else if (blen > 0) {
+        json_stringn(&e->j, "software_version", banner, blen);
     }
     if (hassh[0] != '\0') {
         json_object_open(&e->j, "hassh");
