@@ -2,6 +2,7 @@
 #include "output-eve.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -511,8 +512,13 @@ static void eve_ssh_side(struct eve *e, const char *key, const char *banner, con
         json_stringn(&e->j, "software_version", banner, blen);
     }
     if (hassh[0] != '\0') {
+        /* nDPI prints the MD5 in upper case; Suricata and the HASSH spec use lower case. */
+        char lower[40];
+        size_t n = strnlen(hassh, sizeof(lower) - 1);
+        for (size_t i = 0; i < n; i++)
+            lower[i] = (char)tolower((unsigned char)hassh[i]);
         json_object_open(&e->j, "hassh");
-        json_string(&e->j, "hash", hassh);
+        json_stringn(&e->j, "hash", lower, n);
         json_object_close(&e->j);
     }
     json_object_close(&e->j);

@@ -192,6 +192,8 @@ void *output_main(void *arg)
             output_flush(&o);
         ring_bell_wait(&s->output_bell, output_any_ready, s, OUTPUT_WAIT_MS);
     }
+    /* Write everything first, so the final stats count it (all but themselves). */
+    output_flush(&o);
     output_stats(&o, &e);
     output_flush(&o);
     if (o.fd >= 0 && fsync(o.fd) != 0 && errno != EINVAL)
