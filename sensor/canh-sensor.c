@@ -7,6 +7,7 @@
  * file (-c), --set key=value options, then the dedicated options (-k, --workers, -v and
  * the trailing BPF filter). */
 #include <errno.h>
+#include <fcntl.h>
 #include <gcrypt.h>
 #include <getopt.h>
 #include <signal.h>
@@ -68,6 +69,24 @@ static int fail(const char *msg)
     return 1;
 }
 
+/* A command-line error found by getopt_long (':' for a missing value, '?' otherwise):
+ * names the option, exits 2. A long option is a whole argument; a short one may sit in
+ * a cluster ("-vx"), so it is named alone. */
+static int option_error(char *const *argv, const struct option *longopts, int opt)
+{
+    const char *arg = argv[optind - 1];
+    const char *what = opt == ':' ? "needs a value" : "is not an option";
+    if (strncmp(arg, "--", 2) == 0) {
+        int n = (int)strcspn(arg, "=");
+        for (const struct option *o = longopts; opt != ':' && o->name != NULL; o++)
+            if ((int)strlen(o->name) == n - 2 && strncmp(o->name, arg + 2, (size_t)n - 2) == 0)
+                what = "takes no value";
+        fprintf(stderr, "canh-sensor: %.*s %s (canh-sensor -h lists the options)\n", n, arg, what);
+    } else
+        fprintf(stderr, "canh-sensor: -%c %s (canh-sensor -h lists the options)\n", optopt, what);
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -89,7 +108,8 @@ int main(int argc, char **argv)
 
     s.log_dir = ".";
     int opt;
-    while ((opt = getopt_long(argc, argv, "+r:i:l:c:k:vVh", longopts, NULL)) != -1) {
+    opterr = 0; /* errors are reported below, in the sensor's own format */
+    while ((opt = getopt_long(argc, argv, "+:r:i:l:c:k:vVh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'r':
             if (ninputs == MAX_INPUTS)
@@ -121,9 +141,8 @@ int main(int argc, char **argv)
         case 'h':
             usage(stdout);
             return 0;
-        default:
-            usage(stderr);
-            return 2;
+        default: /* ':' or '?' */
+            return option_error(argv, longopts, opt);
         }
     }
 
@@ -142,11 +161,15 @@ int main(int argc, char **argv)
         if (conf_set(&s.conf, key, eq + 1, "--set", err) != CANH_OK)
             return fail(err);
     }
-    if (checksum != NULL && conf_set(&s.conf, "capture.checksum-validation",
-                                     strcmp(checksum, "none") == 0 ? "no"
-                                     : strcmp(checksum, "all") == 0 ? "yes" : checksum,
-                                     "-k", err) != CANH_OK)
-        return fail("-k takes 'all' or 'none'");
+    if (checksum != NULL) {
+        if (strcmp(checksum, "all") != 0 && strcmp(checksum, "none") != 0) {
+            snprintf(err, sizeof(err), "-k %s: expected 'all' or 'none'", checksum);
+            return fail(err);
+        }
+        if (conf_set(&s.conf, "capture.checksum-validation", checksum[0] == 'a' ? "yes" : "no",
+                     "-k", err) != CANH_OK)
+            return fail(err);
+    }
     if (workers != NULL && conf_set(&s.conf, "workers", workers, "--workers", err) != CANH_OK)
         return fail(err);
     if (optind < argc) {
@@ -171,11 +194,24 @@ int main(int argc, char **argv)
         usage(stderr);
         return fail(ninputs > 0 ? "-r and -i cannot be combined" : "give -r PATH or -i IFACE");
     }
-    struct stat st;
-    if (s.conf.eve_enabled && (stat(s.log_dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
-                               access(s.log_dir, W_OK) != 0)) {
-        snprintf(err, sizeof(err), "-l %s: not a writable directory", s.log_dir);
-        return fail(err);
+    if (s.conf.eve_enabled) {
+        /* Open the event log now, so that a log the sensor cannot write stops it here and
+         * not after the capture. access(2) on the directory would not tell: root passes
+         * it, /proc passes it, and the file name may hold a missing subdirectory. The
+         * output thread opens the file again, for appending. */
+        char path[4096];
+        struct stat st;
+        int fd = -1;
+        snprintf(path, sizeof(path), "%s/%s", s.log_dir, s.conf.eve_filename);
+        if (stat(s.log_dir, &st) != 0)
+            snprintf(err, sizeof(err), "-l %s: %s", s.log_dir, strerror(errno));
+        else if (!S_ISDIR(st.st_mode))
+            snprintf(err, sizeof(err), "-l %s: not a directory", s.log_dir);
+        else if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640)) < 0)
+            snprintf(err, sizeof(err), "%s: cannot open for writing: %s", path, strerror(errno));
+        if (fd < 0)
+            return fail(err);
+        close(fd);
     }
 
     if (s.conf.sensor_id[0] == '\0' &&

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 enum conf_type {
@@ -423,6 +424,12 @@ static int conf_yaml_mapping(struct conf_loader *l, const char *prefix, int dept
 int conf_load_file(struct sensor_conf *c, const char *path, char errbuf[CANH_ERRBUF_SIZE])
 {
     FILE *f = fopen(path, "rb");
+    struct stat st;
+    if (f != NULL && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f); /* a directory opens, and then fails to read as "input error" */
+        f = NULL;
+        errno = EISDIR;
+    }
     if (f == NULL) {
         snprintf(errbuf, CANH_ERRBUF_SIZE, "%s: cannot open: %s", path, strerror(errno));
         return CANH_ERR;
@@ -491,7 +498,9 @@ static void conf_format_value(const struct conf_key *k, const void *field, int64
         break;
     }
     case CONF_SIZE:
-        if (num >= MIB && num % MIB == 0)
+        if (num >= GIB && num % GIB == 0)
+            snprintf(out, outsz, "%" PRId64 "GiB", num / GIB);
+        else if (num >= MIB && num % MIB == 0)
             snprintf(out, outsz, "%" PRId64 "MiB", num / MIB);
         else if (num >= KIB && num % KIB == 0)
             snprintf(out, outsz, "%" PRId64 "KiB", num / KIB);

@@ -82,9 +82,11 @@ static int add_path(struct capture_file *cf, const char *path, int *cap, char *e
         snprintf(errbuf, CANH_ERRBUF_SIZE, "%s: out of memory", path);
         return rc;
     }
-    qsort(cf->files + first, (size_t)(cf->nfiles - first), sizeof(char *), cmp_str);
-    if (cf->nfiles == first)
+    if (cf->nfiles == first) { /* cf->files may still be NULL, which qsort must not get */
         log_warning("%s: directory has no files", path);
+        return CANH_OK;
+    }
+    qsort(cf->files + first, (size_t)(cf->nfiles - first), sizeof(char *), cmp_str);
     return CANH_OK;
 }
 

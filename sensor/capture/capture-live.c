@@ -75,8 +75,9 @@ static int capture_live_activate(struct capture_live *cl, char *errbuf)
         pcap_freecode(&prog);
     }
     if (cl->opts.fanout_group >= 0) {
-        int val = (cl->opts.fanout_group & 0xffff) |
-                  ((PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16);
+        /* Group id in the low 16 bits, mode and flags (FLAG_DEFRAG is 0x8000) above. */
+        unsigned int val = ((unsigned int)cl->opts.fanout_group & 0xffffu) |
+                           ((unsigned int)(PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16);
         if (setsockopt(pcap_fileno(p), SOL_PACKET, PACKET_FANOUT, &val, sizeof(val)) != 0) {
             snprintf(errbuf, CANH_ERRBUF_SIZE, "%s: cannot join fanout group %d: %s", cl->ifname,
                      cl->opts.fanout_group, strerror(errno));

@@ -93,7 +93,7 @@ static void output_flush(struct output_file *o)
 static void output_line(struct output_file *o, const char *line, size_t len)
 {
     if (o->fd < 0) {
-        STAT_INC(o->s->output.written); /* eve disabled: the event is consumed */
+        STAT_INC(o->s->output.write_errors); /* the file could not be opened */
         return;
     }
     if (o->len + len > OUTPUT_BUF_SIZE)
