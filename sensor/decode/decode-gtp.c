@@ -27,10 +27,14 @@ int decode_gtpu(struct decode_thread *dt, struct packet *p, const uint8_t *data,
     if (flags & 0x07) {
         if (!cursor_skip(&c, 3) || !cursor_u8(&c, &next))
             return CANH_OK;
+        /* 5.1: with E clear the field is there (because S or PN is set) but "shall not
+         * be interpreted"; reading it would leave such G-PDUs undecoded. */
+        if (!(flags & 0x04))
+            next = 0;
     }
     for (int n = 0; next != 0 && n < 8; n++) {
         uint8_t elen;
-        if (!(flags & 0x04) || !cursor_u8(&c, &elen) || elen == 0 ||
+        if (!cursor_u8(&c, &elen) || elen == 0 ||
             !cursor_skip(&c, (uint32_t)elen * 4 - 2) || !cursor_u8(&c, &next))
             return CANH_OK;
     }

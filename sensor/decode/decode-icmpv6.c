@@ -29,7 +29,7 @@ static int icmpv6_max_code(uint8_t type)
         return 0;
     case 138: return 255; /* router renumbering: codes 0, 1, 255 */
     case 139: case 140: return 2; /* node information */
-    case 155: return 0;  /* RPL control: codes are message types; not checked */
+    case 155: return 255; /* RPL control (RFC 6550): the code is the message type */
     case 160: case 161: return 4; /* extended echo */
     case 100: case 101: case 200: case 201: /* private experimentation */
         return 255;
@@ -72,7 +72,7 @@ int decode_icmpv6(struct decode_thread *dt, struct packet *p, const uint8_t *dat
         decode_note(dt, p, DECODE_EV_ICMPV6_MLD_INVALID_HL);
 
     if (dt->verify_checksums && p->ipver == 6 && !p->ip_truncated && !(p->flags & PKT_CSUM_BAD)) {
-        uint64_t sum = csum_pseudo_ipv6(p->src.b, p->dst.b, 58, len);
+        uint64_t sum = csum_pseudo_ipv6(p->src.b, packet_csum_dst(p), 58, len);
         if (csum_fold(csum_add(sum, data, len)) != 0) {
             p->flags |= PKT_CSUM_BAD;
             STAT_INC(dt->stats.csum_bad_icmp);

@@ -178,8 +178,11 @@ int decode_ipv4(struct decode_thread *dt, struct packet *p, const uint8_t *data,
         /* The datagram is complete: decode it in place of this fragment. Its header has
          * MF and offset cleared, so this does not recurse further. */
         STAT_INC(dt->stats.reassembled_ipv4);
+        /* The first reassembly in a packet replaces this layer; a further one (of a
+         * fragment tunnelled inside a reassembled datagram) costs one, as in IPv6. */
+        if (!(p->flags & PKT_REASSEMBLED))
+            p->layers--;
         p->flags = (p->flags & ~PKT_FRAGMENT) | PKT_REASSEMBLED;
-        p->layers--;
         return decode_ipv4(dt, p, whole, whole_len);
     }
 

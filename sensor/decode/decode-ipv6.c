@@ -58,6 +58,27 @@ static bool ipv6_option_known(uint8_t type)
     }
 }
 
+/* The final destination of a routing header with segments left (RFC 8200 8.1): the last
+ * address of type 0 (RFC 2460 4.4, deprecated by RFC 5095 but still seen) and type 2
+ * (RFC 6275 6.4), Segment List[0] of a segment routing header (type 4, RFC 8754 2).
+ * NULL for other types (RPL, type 3, compresses its addresses) and when no segment is
+ * left (the destination is the final one). */
+static const uint8_t *ipv6_rh_final_dst(const uint8_t *rh, uint32_t len)
+{
+    uint32_t n = (len - 8) / 16; /* 16-byte addresses after the 8-byte fixed part */
+    if (rh[3] == 0 || n == 0)
+        return NULL;
+    switch (rh[2]) {
+    case 0:
+    case 2:
+        return rh + 8 + 16 * (n - 1);
+    case 4:
+        return rh + 8;
+    default:
+        return NULL;
+    }
+}
+
 /* Validates the TLV options of a Hop-by-Hop or Destination Options header ('opt' is the
  * header after its 2-byte prefix). */
 static void decode_ipv6_options(struct decode_thread *dt, struct packet *p, const uint8_t *opt,
@@ -110,6 +131,7 @@ int decode_ipv6(struct decode_thread *dt, struct packet *p, const uint8_t *data,
     p->ttl = hlim;
     memcpy(p->src.b, data + 8, 16);
     memcpy(p->dst.b, data + 24, 16);
+    p->final_dst = NULL;
 
     /* Walk the extension headers. 'nh_off' is where the current Next Header byte is. */
     cursor_init(&c, data, ip_len);
@@ -177,6 +199,7 @@ int decode_ipv6(struct decode_thread *dt, struct packet *p, const uint8_t *data,
             seen_rh = true;
             if (ext[2] == 0)
                 decode_note(dt, p, DECODE_EV_IPV6_RH_TYPE_0);
+            p->final_dst = ipv6_rh_final_dst(ext, ext_len);
             break;
         case IPV6_NH_FRAGMENT: {
             if (seen_fh)
@@ -206,8 +229,12 @@ int decode_ipv6(struct decode_thread *dt, struct packet *p, const uint8_t *data,
             if (rc != CANH_OK)
                 return rc;
             STAT_INC(dt->stats.reassembled_ipv6);
+            /* The first reassembly in a packet replaces this layer; each further one (a
+             * reassembled datagram that is itself a fragment) costs one, so the layer cap
+             * bounds that recursion rather than the number of trackers held. */
+            if (!(p->flags & PKT_REASSEMBLED))
+                p->layers--;
             p->flags = (p->flags & ~PKT_FRAGMENT) | PKT_REASSEMBLED;
-            p->layers--;
             return decode_ipv6(dt, p, whole, whole_len);
         }
         default:

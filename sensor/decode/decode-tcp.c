@@ -96,7 +96,7 @@ static void decode_tcp_checksum(struct decode_thread *dt, struct packet *p, cons
     if (!dt->verify_checksums || p->ip_truncated || (p->flags & PKT_CSUM_BAD))
         return;
     uint64_t sum = p->ipver == 4 ? csum_pseudo_ipv4(p->src.b, p->dst.b, 6, len)
-                                 : csum_pseudo_ipv6(p->src.b, p->dst.b, 6, len);
+                                 : csum_pseudo_ipv6(p->src.b, packet_csum_dst(p), 6, len);
     if (csum_fold(csum_add(sum, data, len)) != 0) {
         p->flags |= PKT_CSUM_BAD;
         STAT_INC(dt->stats.csum_bad_tcp);

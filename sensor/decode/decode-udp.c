@@ -39,7 +39,7 @@ int decode_udp(struct decode_thread *dt, struct packet *p, const uint8_t *data, 
 
     if (dt->verify_checksums && csum != 0 && !p->ip_truncated && !(p->flags & PKT_CSUM_BAD)) {
         uint64_t sum = p->ipver == 4 ? csum_pseudo_ipv4(p->src.b, p->dst.b, 17, ulen)
-                                     : csum_pseudo_ipv6(p->src.b, p->dst.b, 17, ulen);
+                                     : csum_pseudo_ipv6(p->src.b, packet_csum_dst(p), 17, ulen);
         if (csum_fold(csum_add(sum, data, ulen)) != 0) {
             p->flags |= PKT_CSUM_BAD;
             STAT_INC(dt->stats.csum_bad_udp);

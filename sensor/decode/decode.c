@@ -91,6 +91,7 @@ void decode_tunnel_enter(struct packet *p, enum tunnel_type type)
     p->ip = NULL;
     p->ip_len = p->ip_hlen = 0;
     p->ip_truncated = false;
+    p->final_dst = NULL;
     p->l4 = p->payload = NULL;
     p->l4_len = p->payload_len = 0;
     p->sport = p->dport = 0;

@@ -91,6 +91,10 @@ struct packet {
     uint32_t ip_len;
     uint32_t ip_hlen;    /* IPv4 header, or IPv6 header plus extension headers */
     struct canh_addr src, dst;
+    /* IPv6 with a routing header still being followed: the final destination, which the
+     * upper-layer checksum covers instead of 'dst' (RFC 8200 8.1); NULL otherwise.
+     * Points into the packet. */
+    const uint8_t *final_dst;
 
     /* Transport layer. */
     const uint8_t *l4;
@@ -168,6 +172,12 @@ void packet_reset(struct packet *p);
 /* Records an event on the packet and counts it. Returns CANH_ERR so decoders can write
  * 'return decode_event(dt, p, DECODE_EV_X);'. */
 int decode_event(struct decode_thread *dt, struct packet *p, enum decode_event ev);
+
+/* The IPv6 destination address that upper-layer checksums cover (RFC 8200 8.1). */
+static inline const uint8_t *packet_csum_dst(const struct packet *p)
+{
+    return p->final_dst != NULL ? p->final_dst : p->dst.b;
+}
 
 /* Records an event that is not fatal to decoding; returns nothing. */
 static inline void decode_note(struct decode_thread *dt, struct packet *p, enum decode_event ev)

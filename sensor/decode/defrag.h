@@ -56,7 +56,8 @@ int defrag_ipv6(struct defrag *d, struct decode_thread *dt, struct packet *p, co
                 uint32_t nh_off, uint32_t fh_off, uint32_t ip_len, const uint8_t **out,
                 uint32_t *out_len);
 
-/* Discards the datagrams whose last fragment is older than the timeout at 'now_us'. */
+/* Discards the datagrams whose first fragment is older than the timeout at 'now_us' (the
+ * reassembly timer starts with the first fragment and later ones do not extend it). */
 void defrag_timeout(struct defrag *d, uint64_t now_us);
 
 #endif
