@@ -42,7 +42,9 @@ static int decode_erspan(struct decode_thread *dt, struct packet *p, uint16_t pr
                          struct cursor *c)
 {
     if (proto == GRE_PROTO_ERSPAN2 && !seq) {
-        /* Type I: no ERSPAN header at all. */
+        /* Type I: no ERSPAN header at all, but a layer all the same. */
+        if (!decode_layer_enter(dt, p))
+            return CANH_ERR;
         STAT_INC(dt->stats.erspan);
         return decode_ethernet(dt, p, cursor_ptr(c), cursor_left(c));
     }
@@ -123,6 +125,24 @@ static uint32_t gre_header_len(struct decode_thread *dt, struct packet *p, uint1
     }
 }
 
+static bool gre_payload_known(uint16_t proto)
+{
+    switch (proto) {
+    case GRE_PROTO_IPV4:
+    case GRE_PROTO_IPV6:
+    case GRE_PROTO_TEB:
+    case GRE_PROTO_ERSPAN2:
+    case GRE_PROTO_ERSPAN3:
+    case GRE_PROTO_MPLS:
+    case GRE_PROTO_VLAN:
+    case GRE_PROTO_WCCP:
+    case GRE_PROTO_PPP:
+        return true;
+    default:
+        return false;
+    }
+}
+
 int decode_gre(struct decode_thread *dt, struct packet *p, const uint8_t *data, uint32_t len)
 {
     struct cursor c;
@@ -136,6 +156,8 @@ int decode_gre(struct decode_thread *dt, struct packet *p, const uint8_t *data, 
     if (!cursor_skip(&c, hlen - 4))
         return decode_event(dt, p, (flags & GRE_VERSION) ? DECODE_EV_GRE_VERSION1_HDR_TOO_BIG
                                                          : DECODE_EV_GRE_VERSION0_HDR_TOO_BIG);
+    if (!gre_payload_known(proto))
+        return decode_event(dt, p, DECODE_EV_GRE_UNKNOWN_PAYLOAD_TYPE); /* outer addresses kept */
     if (!decode_layer_enter(dt, p))
         return CANH_ERR;
     STAT_INC(dt->stats.gre);

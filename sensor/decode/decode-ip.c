@@ -45,6 +45,7 @@ int decode_ip_payload(struct decode_thread *dt, struct packet *p, uint8_t proto,
         cursor_init(&c, data, len);
         /* A short SCTP header is tracked as a portless flow; SCTP is not decoded further. */
         if (cursor_be16(&c, &p->sport) && cursor_be16(&c, &p->dport) && cursor_skip(&c, 8)) {
+            p->flags |= PKT_PORTS;
             p->payload = cursor_ptr(&c);
             p->payload_len = cursor_left(&c);
         } else {

@@ -183,6 +183,7 @@ int decode_ipv4(struct decode_thread *dt, struct packet *p, const uint8_t *data,
         if (!(p->flags & PKT_REASSEMBLED))
             p->layers--;
         p->flags = (p->flags & ~PKT_FRAGMENT) | PKT_REASSEMBLED;
+        p->flow_len = (uint32_t)(data - p->data) + whole_len;
         return decode_ipv4(dt, p, whole, whole_len);
     }
 

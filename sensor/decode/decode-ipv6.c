@@ -164,6 +164,7 @@ int decode_ipv6(struct decode_thread *dt, struct packet *p, const uint8_t *data,
         default:
             goto transport;
         }
+        p->proto = nh; /* the header being decoded, for events raised on the way */
         if (++nexthdrs > IPV6_MAX_EXTHDRS)
             return decode_event(dt, p, DECODE_EV_IPV6_EXTHDR_TOO_MANY);
         if (!cursor_peek_u8(&c, 0, &next) || !cursor_peek_u8(&c, 1, &hl))
@@ -235,6 +236,7 @@ int decode_ipv6(struct decode_thread *dt, struct packet *p, const uint8_t *data,
             if (!(p->flags & PKT_REASSEMBLED))
                 p->layers--;
             p->flags = (p->flags & ~PKT_FRAGMENT) | PKT_REASSEMBLED;
+            p->flow_len = (uint32_t)(data - p->data) + whole_len;
             return decode_ipv6(dt, p, whole, whole_len);
         }
         default:

@@ -115,6 +115,7 @@ int decode_tcp(struct decode_thread *dt, struct packet *p, const uint8_t *data, 
         p->sport = p->dport = 0;
         return decode_event(dt, p, DECODE_EV_TCP_PKT_TOO_SMALL);
     }
+    p->flags |= PKT_PORTS; /* known even if the header length is then refused */
     uint32_t hlen = (uint32_t)(off >> 4) * 4;
     if (hlen < TCP_HEADER_LEN)
         return decode_event(dt, p, DECODE_EV_TCP_HLEN_TOO_SMALL);

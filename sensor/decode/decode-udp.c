@@ -26,6 +26,7 @@ int decode_udp(struct decode_thread *dt, struct packet *p, const uint8_t *data, 
         p->sport = p->dport = 0;
         return decode_event(dt, p, DECODE_EV_UDP_PKT_TOO_SMALL);
     }
+    p->flags |= PKT_PORTS; /* known even if the length is then refused */
     if (ulen < UDP_HEADER_LEN)
         return decode_event(dt, p, DECODE_EV_UDP_HLEN_INVALID);
     if (ulen > len) {

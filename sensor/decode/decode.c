@@ -95,6 +95,7 @@ void decode_tunnel_enter(struct packet *p, enum tunnel_type type)
     p->l4 = p->payload = NULL;
     p->l4_len = p->payload_len = 0;
     p->sport = p->dport = 0;
+    p->flags &= ~PKT_PORTS;
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -156,6 +157,7 @@ bool decode_linktype_supported(int linktype)
 int decode_packet(struct decode_thread *dt, struct packet *p)
 {
     packet_reset(p);
+    p->flow_len = p->wirelen;
     STAT_INC(dt->stats.pkts);
     STAT_ADD(dt->stats.bytes, p->wirelen);
     if (p->caplen < p->wirelen) {

@@ -53,6 +53,7 @@ enum packet_flag {
     PKT_CSUM_BAD = 1u << 4,    /* a checksum was verified and is wrong */
     PKT_INVALID = 1u << 5,     /* decoding stopped at an error (see events) */
     PKT_PSEUDO = 1u << 6,      /* not a packet: a time tick from the capture stage */
+    PKT_PORTS = 1u << 7,       /* the transport header gave ports (TCP, UDP, SCTP) */
 };
 
 enum tunnel_type {
@@ -108,6 +109,11 @@ struct packet {
     uint8_t icmp_type, icmp_code;
     const uint8_t *payload;
     uint32_t payload_len;
+
+    /* Bytes the packet accounts for in its flow: the wire length, or for a reassembled
+     * datagram the headers before it plus the whole datagram (independent of which
+     * fragment completed it, as Suricata counts it). */
+    uint32_t flow_len;
 
     uint8_t nevents;
     uint16_t events[PACKET_MAX_EVENTS];

@@ -308,7 +308,7 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *p, int
     int d = src_idx == f->client ? FLOW_TO_SERVER : FLOW_TO_CLIENT;
     *dir = d;
     f->pkts[d]++;
-    f->bytes[d] += p->wirelen;
+    f->bytes[d] += p->flow_len;
     if (p->ts_us > f->last_us)
         f->last_us = p->ts_us;
     if (p->proto == 6)

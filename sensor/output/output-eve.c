@@ -229,11 +229,11 @@ void eve_packet_fields(struct eve *e, const struct packet *p)
         return;
     eve_addr(&p->src, p->ipver, addr);
     json_plain(&e->j, "src_ip", addr);
-    if (proto_has_ports(p->proto) && p->l4 != NULL)
+    if (p->flags & PKT_PORTS)
         json_u64(&e->j, "src_port", p->sport);
     eve_addr(&p->dst, p->ipver, addr);
     json_plain(&e->j, "dest_ip", addr);
-    if (proto_has_ports(p->proto) && p->l4 != NULL)
+    if (p->flags & PKT_PORTS)
         json_u64(&e->j, "dest_port", p->dport);
     json_plain(&e->j, "proto", eve_proto_name(p->proto, pbuf));
     eve_vlan(e, p->vlan);

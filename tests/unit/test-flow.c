@@ -55,7 +55,7 @@ static void pkt(struct packet *p, const char *src, uint16_t sport, const char *d
     p->proto = proto;
     p->tcp_flags = flags;
     p->ts_us = ts_s * 1000000;
-    p->wirelen = 100;
+    p->wirelen = p->flow_len = 100;
 }
 
 static void test_direction_and_counters(void)
