@@ -56,7 +56,7 @@ int decode_icmpv4(struct decode_thread *dt, struct packet *p, const uint8_t *dat
     else if (p->icmp_code > max)
         decode_note(dt, p, DECODE_EV_ICMPV4_UNKNOWN_CODE);
 
-    if (icmpv4_is_error(p->icmp_type)) {
+    if (icmpv4_is_error(p->icmp_type) && !p->ip_truncated) { /* a snaplen cut is no error */
         uint8_t vihl;
         if (!cursor_peek_u8(&c, 0, &vihl) || !cursor_has(&c, 20))
             decode_note(dt, p, DECODE_EV_ICMPV4_IPV4_TRUNC_PKT);

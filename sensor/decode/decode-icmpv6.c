@@ -60,7 +60,7 @@ int decode_icmpv6(struct decode_thread *dt, struct packet *p, const uint8_t *dat
     else if (p->icmp_code > max)
         decode_note(dt, p, DECODE_EV_ICMPV6_UNKNOWN_CODE);
 
-    if (p->icmp_type >= 1 && p->icmp_type <= 4) {
+    if (p->icmp_type >= 1 && p->icmp_type <= 4 && !p->ip_truncated) { /* a snaplen cut is no error */
         /* 4 bytes of type-specific data, then the offending packet. */
         uint8_t v;
         if (!cursor_skip(&c, 4) || !cursor_peek_u8(&c, 0, &v) || !cursor_has(&c, 40))

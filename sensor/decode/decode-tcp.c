@@ -119,11 +119,18 @@ int decode_tcp(struct decode_thread *dt, struct packet *p, const uint8_t *data, 
     uint32_t hlen = (uint32_t)(off >> 4) * 4;
     if (hlen < TCP_HEADER_LEN)
         return decode_event(dt, p, DECODE_EV_TCP_HLEN_TOO_SMALL);
-    if (hlen > len)
-        return decode_event(dt, p, DECODE_EV_TCP_INVALID_OPTLEN);
+    bool cut = false;
+    if (hlen > len) {
+        /* Options past the end of the data: a lie, unless the capture cut the packet
+         * (snaplen); then the options are lost, not malformed. */
+        if (!p->ip_truncated)
+            return decode_event(dt, p, DECODE_EV_TCP_INVALID_OPTLEN);
+        hlen = len;
+        cut = true;
+    }
     STAT_INC(dt->stats.tcp);
     p->tcp_flags = flags;
-    if (hlen > TCP_HEADER_LEN)
+    if (hlen > TCP_HEADER_LEN && !cut)
         decode_tcp_options(dt, p, data + TCP_HEADER_LEN, hlen - TCP_HEADER_LEN);
     p->payload = data + hlen;
     p->payload_len = len - hlen;

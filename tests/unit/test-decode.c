@@ -502,7 +502,20 @@ static long off_in(const struct run *r, const uint8_t *ptr)
 
 /* The event a frame cut to c bytes must raise. 'short_pkt': the frame was sent short
  * (wirelen = caplen), so the outermost IP length field claims bytes that are not there. */
+static int sweep_expected_layers(const struct fb *f, int linktype, uint32_t c, bool short_pkt);
+
+/* A snaplen cut inside TCP options or inside the packet an ICMP error quotes loses data
+ * but is not malformed: the decoder raises nothing there (it does for a short packet). */
 static int sweep_expected(const struct fb *f, int linktype, uint32_t c, bool short_pkt)
+{
+    int ev = sweep_expected_layers(f, linktype, c, short_pkt);
+    if (!short_pkt && (ev == DECODE_EV_TCP_INVALID_OPTLEN || ev == DECODE_EV_ICMPV4_IPV4_TRUNC_PKT ||
+                       ev == DECODE_EV_ICMPV6_IPV6_TRUNC_PKT))
+        return DECODE_EV_NONE;
+    return ev;
+}
+
+static int sweep_expected_layers(const struct fb *f, int linktype, uint32_t c, bool short_pkt)
 {
     if (c >= fb_data_end(f))
         return DECODE_EV_NONE;
