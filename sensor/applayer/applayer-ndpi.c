@@ -242,10 +242,23 @@ void dpi_meta_get(const struct flow *f, struct dpi_meta *m)
 /* Names                                                                              */
 /* ---------------------------------------------------------------------------------- */
 
+/* The text ndpi_protocol2name() gives ("HTTP.QQ", "TLS", "Unknown"), built without its
+ * snprintf: this runs for every flow event. */
 const char *dpi_protocol_name(const struct dpi_thread *d, const struct flow *f, char *buf, size_t len)
 {
-    ndpi_protocol proto = { .master_protocol = f->ndpi_master, .app_protocol = f->ndpi_app };
-    return ndpi_protocol2name(d->ndpi, proto, buf, (u_int)len);
+    const char *app = ndpi_get_proto_name(d->ndpi, f->ndpi_app);
+    if (f->ndpi_master == NDPI_PROTOCOL_UNKNOWN || f->ndpi_master == f->ndpi_app)
+        return app;
+    const char *master = ndpi_get_proto_name(d->ndpi, f->ndpi_master);
+    if (f->ndpi_app == NDPI_PROTOCOL_UNKNOWN)
+        return master;
+    size_t ml = strlen(master), al = strlen(app);
+    if (ml + 1 + al + 1 > len)
+        return app;
+    memcpy(buf, master, ml);
+    buf[ml] = '.';
+    memcpy(buf + ml + 1, app, al + 1);
+    return buf;
 }
 
 const char *dpi_proto_id_name(const struct dpi_thread *d, uint16_t id)

@@ -17,7 +17,7 @@
 #include "decode/decode.h"
 #include "util/util-log.h"
 
-#define CAPTURE_FILE_BUFFER (1u << 20) /* stdio buffer per open file */
+#define CAPTURE_FILE_BUFFER (64u << 10) /* stdio buffer per open file; larger gains nothing */
 
 struct capture_file {
     struct capture base;
