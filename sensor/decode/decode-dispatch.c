@@ -11,16 +11,7 @@
 #include <string.h>
 
 #include "util/util-cursor.h"
-
-static uint64_t dispatch_mix(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
+#include "util/util-hash.h"
 
 static uint32_t dispatch_ip(struct cursor *c)
 {
@@ -38,12 +29,12 @@ static uint32_t dispatch_ip(struct cursor *c)
         uint64_t s[2], d[2];
         if (!cursor_skip(c, 8) || !cursor_bytes(c, s, 16) || !cursor_bytes(c, d, 16))
             return 0;
-        a = s[0] ^ dispatch_mix(s[1]);
-        b = d[0] ^ dispatch_mix(d[1]);
+        a = s[0] ^ hash_mix64(s[1]);
+        b = d[0] ^ hash_mix64(d[1]);
     } else {
         return 0;
     }
-    uint64_t h = dispatch_mix(a) + dispatch_mix(b); /* symmetric */
+    uint64_t h = hash_mix64(a) + hash_mix64(b); /* symmetric */
     return (uint32_t)(h ^ (h >> 32));
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "util/util-hash.h"
 
 #define FLOW_WHEEL_SLOTS 4096u /* seconds covered per turn; longer timeouts wait more turns */
 
@@ -33,24 +34,13 @@ struct flow_table {
 /* Keys                                                                               */
 /* ---------------------------------------------------------------------------------- */
 
-static inline uint64_t mix64(uint64_t x)
-{
-    /* splitmix64 finaliser */
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
-
 static uint32_t flow_key_hash(const struct flow_key *k)
 {
     uint64_t w[sizeof(*k) / 8];
     memcpy(w, k, sizeof(w));
     uint64_t h = 0x9e3779b97f4a7c15ULL;
     for (size_t i = 0; i < ARRAY_SIZE(w); i++)
-        h = mix64(h ^ w[i]);
+        h = hash_mix64(h ^ w[i]);
     return (uint32_t)(h ^ (h >> 32));
 }
 
@@ -79,8 +69,8 @@ static int flow_key_from_packet(const struct packet *p, struct flow_key *k)
 uint64_t flow_id(const struct flow *f)
 {
     uint64_t h = (uint64_t)f->hash * 0x9e3779b97f4a7c15ULL;
-    h = mix64(h ^ f->first_us);
-    h = mix64(h ^ f->key.addr[0].q[0] ^ f->key.addr[1].q[1]);
+    h = hash_mix64(h ^ f->first_us);
+    h = hash_mix64(h ^ f->key.addr[0].q[0] ^ f->key.addr[1].q[1]);
     return h & ((1ULL << 51) - 1);
 }
 
