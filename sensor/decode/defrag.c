@@ -341,12 +341,15 @@ static int defrag_add(struct defrag *d, struct decode_thread *dt, struct packet 
 
     /* Overlap with what is held: an identical copy is dropped quietly (retransmission),
      * anything else is an event, and the policy decides at rebuild time. A fragment that
-     * starts after the end of every one held (the usual, in-order case) overlaps nothing;
+     * starts after the end of every one held (the usual, in-order case) or ends before the
+     * first one (reverse order) overlaps nothing;
      * the fragment with the highest offset need not be the one that ends last. */
     struct frag **pos = &t->frags;
     bool overlap = false;
     if (t->last != NULL && in->offset >= t->end_max) {
         pos = &t->last->next;
+    } else if (t->frags != NULL && end <= t->frags->offset) {
+        pos = &t->frags; /* before every fragment held (reverse order) */
     } else {
         for (struct frag *f = t->frags; f != NULL; f = f->next) {
             if (f->offset == in->offset && f->len == in->len &&

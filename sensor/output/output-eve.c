@@ -19,7 +19,6 @@ int eve_init(struct eve *e)
     e->buf = malloc(EVE_EVENT_MAX);
     if (e->buf == NULL)
         return CANH_ENOMEM;
-    e->ts_sec[0] = e->ts_sec[1] = -1;
     int n = snprintf(e->id_prefix, sizeof(e->id_prefix), "%s:%s:%u:", e->sensor_id, e->boot_id,
                      e->worker);
     e->id_prefix_len = n > 0 && (size_t)n < sizeof(e->id_prefix) ? (size_t)n : 0;
@@ -36,13 +35,53 @@ void eve_destroy(struct eve *e)
 /* Text helpers                                                                       */
 /* ---------------------------------------------------------------------------------- */
 
+/* Writes n digits of v, zero-padded. */
+static inline char *put_digits(char *o, unsigned v, int n)
+{
+    for (int i = n - 1; i >= 0; i--) {
+        o[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return o + n;
+}
+
+/* Proleptic Gregorian date of a day number (days since 1970-01-01), from Howard
+ * Hinnant's "chrono-Compatible Low-Level Date Algorithms" (civil_from_days). */
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+/* "YYYY-MM-DDTHH:MM:SS.uuuuuu+0000" (31 characters and a NUL). Packet times are
+ * unsigned 32-bit seconds in pcap files, so the year has four digits. */
 void eve_format_ts(uint64_t ts_us, char out[40])
 {
-    time_t sec = (time_t)(ts_us / 1000000);
-    struct tm tm;
-    gmtime_r(&sec, &tm);
-    size_t n = strftime(out, 40, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out + n, 40 - n, ".%06u+0000", (unsigned)(ts_us % 1000000));
+    uint64_t sec = ts_us / 1000000u;
+    int64_t y;
+    unsigned m, d, sod = (unsigned)(sec % 86400u);
+    civil_from_days((int64_t)(sec / 86400u), &y, &m, &d);
+    char *o = put_digits(out, (unsigned)(y % 10000), 4);
+    *o++ = '-';
+    o = put_digits(o, m, 2);
+    *o++ = '-';
+    o = put_digits(o, d, 2);
+    *o++ = 'T';
+    o = put_digits(o, sod / 3600, 2);
+    *o++ = ':';
+    o = put_digits(o, sod / 60 % 60, 2);
+    *o++ = ':';
+    o = put_digits(o, sod % 60, 2);
+    *o++ = '.';
+    o = put_digits(o, (unsigned)(ts_us % 1000000u), 6);
+    memcpy(o, "+0000", 6);
 }
 
 const char *eve_proto_name(uint8_t proto, char buf[8])
@@ -84,42 +123,6 @@ void eve_addr(const struct canh_addr *a, uint8_t ipver, char out[46])
     }
 }
 
-/* Writes n digits of v, zero-padded. */
-static inline char *put_digits(char *o, unsigned v, int n)
-{
-    for (int i = n - 1; i >= 0; i--) {
-        o[i] = (char)('0' + v % 10);
-        v /= 10;
-    }
-    return o + n;
-}
-
-/* Formats a timestamp like eve_format_ts, formatting each second's date once. */
-static void eve_ts(struct eve *e, uint64_t ts_us, char out[40])
-{
-    int64_t sec = (int64_t)(ts_us / 1000000);
-    unsigned k;
-    if (e->ts_sec[0] == sec) {
-        k = 0;
-    } else if (e->ts_sec[1] == sec) {
-        k = 1;
-    } else {
-        k = e->ts_next;
-        e->ts_next ^= 1;
-        time_t t = (time_t)sec;
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(e->ts_text[k], sizeof(e->ts_text[k]), "%Y-%m-%dT%H:%M:%S", &tm);
-        e->ts_sec[k] = sec;
-    }
-    size_t n = strlen(e->ts_text[k]);
-    memcpy(out, e->ts_text[k], n);
-    char *o = out + n;
-    *o++ = '.';
-    o = put_digits(o, (unsigned)(ts_us % 1000000), 6);
-    memcpy(o, "+0000", 6);
-}
-
 /* ---------------------------------------------------------------------------------- */
 /* Event frame                                                                        */
 /* ---------------------------------------------------------------------------------- */
@@ -131,7 +134,7 @@ void eve_begin(struct eve *e, uint64_t type, const char *type_name, uint64_t ts_
     json_object_open(&e->j, NULL);
 
     char ts[40];
-    eve_ts(e, ts_us, ts);
+    eve_format_ts(ts_us, ts);
     json_plain(&e->j, "timestamp", ts);
     json_plain(&e->j, "event_type", type_name);
     char id[sizeof(e->id_prefix) + 24];
@@ -285,9 +288,9 @@ void eve_flow(struct eve *e, const struct flow *f, enum flow_end_reason reason,
     json_u64(&e->j, "pkts_toclient", f->pkts[FLOW_TO_CLIENT]);
     json_u64(&e->j, "bytes_toserver", f->bytes[FLOW_TO_SERVER]);
     json_u64(&e->j, "bytes_toclient", f->bytes[FLOW_TO_CLIENT]);
-    eve_ts(e, f->first_us, ts);
+    eve_format_ts(f->first_us, ts);
     json_plain(&e->j, "start", ts);
-    eve_ts(e, f->last_us, ts);
+    eve_format_ts(f->last_us, ts);
     json_plain(&e->j, "end", ts);
     json_u64(&e->j, "age", (f->last_us - f->first_us) / 1000000);
     json_plain(&e->j, "state", flow_state_name(f));

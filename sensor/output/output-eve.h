@@ -49,10 +49,6 @@ struct eve {
     /* "<sensor>:<boot>:<worker>:" for event ids, built by eve_init. */
     char id_prefix[CONF_STR_MAX + 64];
     size_t id_prefix_len;
-    /* Text of the two most recent seconds formatted ("YYYY-MM-DDTHH:MM:SS"). */
-    int64_t ts_sec[2];
-    char ts_text[2][24];
-    unsigned ts_next;
 };
 
 /* Allocates the event buffer; the identity fields must be set. Returns CANH_ENOMEM on
