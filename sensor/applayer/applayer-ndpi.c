@@ -11,11 +11,18 @@
 #include <strings.h>
 #include <unistd.h>
 
+#define DPI_NAME_MAX 32 /* nDPI's protocol names are short; longer custom ones are cut */
+
 struct dpi_thread {
     struct dpi_conf conf;
     struct ndpi_detection_module_struct *ndpi;
     struct dpi_stats stats;
+    /* Suricata-style app_proto name of each nDPI protocol id, built once. */
+    char (*app_names)[DPI_NAME_MAX];
+    unsigned napp_names;
 };
+
+static void dpi_build_app_names(struct dpi_thread *d);
 
 uint32_t dpi_flow_state_size(void)
 {
@@ -47,6 +54,9 @@ struct dpi_thread *dpi_thread_new(const struct dpi_conf *conf, char errbuf[CANH_
         return NULL;
     }
     ndpi_finalize_initialization(d->ndpi);
+    dpi_build_app_names(d);
+    if (d->app_names == NULL)
+        goto fail;
     return d;
 fail:
     snprintf(errbuf, CANH_ERRBUF_SIZE, "dpi: cannot initialise nDPI (out of memory)");
@@ -60,6 +70,7 @@ void dpi_thread_free(struct dpi_thread *d)
         return;
     if (d->ndpi != NULL)
         ndpi_exit_detection_module(d->ndpi);
+    free(d->app_names);
     free(d);
 }
 
@@ -276,31 +287,46 @@ const char *dpi_confidence_name(const struct flow *f)
     return ndpi_confidence_get_name((ndpi_confidence_t)f->ndpi_confidence);
 }
 
-const char *dpi_app_proto(const struct dpi_thread *d, const struct flow *f, char *buf, size_t len)
+/* nDPI protocols whose Suricata app-layer name differs from nDPI's lower-cased name. */
+static const struct {
+    uint16_t id;
+    const char *name;
+} suricata_names[] = {
+    { NDPI_PROTOCOL_HTTP_CONNECT, "http" }, { NDPI_PROTOCOL_HTTP_PROXY, "http" },
+    { NDPI_PROTOCOL_MAIL_IMAPS, "tls" },    { NDPI_PROTOCOL_MAIL_SMTPS, "tls" },
+    { NDPI_PROTOCOL_MAIL_POPS, "tls" },     { NDPI_PROTOCOL_DOH_DOT, "tls" },
+    { NDPI_PROTOCOL_MAIL_SMTP, "smtp" },    { NDPI_PROTOCOL_MAIL_IMAP, "imap" },
+    { NDPI_PROTOCOL_MAIL_POP, "pop3" },     { NDPI_PROTOCOL_FTP_CONTROL, "ftp" },
+    { NDPI_PROTOCOL_SMBV1, "smb" },         { NDPI_PROTOCOL_SMBV23, "smb" },
+    { NDPI_PROTOCOL_KERBEROS, "krb5" },     { NDPI_PROTOCOL_IEC60870, "iec104" },
+    { NDPI_PROTOCOL_VNC, "rfb" },
+};
+
+static void dpi_build_app_names(struct dpi_thread *d)
 {
-    /* nDPI protocols whose Suricata app-layer name differs from nDPI's lower-cased name. */
-    static const struct { uint16_t id; const char *name; } suricata_names[] = {
-        { NDPI_PROTOCOL_HTTP_CONNECT, "http" }, { NDPI_PROTOCOL_HTTP_PROXY, "http" },
-        { NDPI_PROTOCOL_MAIL_IMAPS, "tls" },    { NDPI_PROTOCOL_MAIL_SMTPS, "tls" },
-        { NDPI_PROTOCOL_MAIL_POPS, "tls" },     { NDPI_PROTOCOL_DOH_DOT, "tls" },
-        { NDPI_PROTOCOL_MAIL_SMTP, "smtp" },    { NDPI_PROTOCOL_MAIL_IMAP, "imap" },
-        { NDPI_PROTOCOL_MAIL_POP, "pop3" },     { NDPI_PROTOCOL_FTP_CONTROL, "ftp" },
-        { NDPI_PROTOCOL_SMBV1, "smb" },         { NDPI_PROTOCOL_SMBV23, "smb" },
-        { NDPI_PROTOCOL_KERBEROS, "krb5" },     { NDPI_PROTOCOL_IEC60870, "iec104" },
-        { NDPI_PROTOCOL_VNC, "rfb" },
-    };
+    unsigned n = ndpi_get_num_supported_protocols(d->ndpi);
+    d->app_names = calloc(n, sizeof(*d->app_names));
+    if (d->app_names == NULL)
+        return;
+    d->napp_names = n;
+    for (unsigned id = 0; id < n; id++) {
+        const char *name = ndpi_get_proto_name(d->ndpi, (u_int16_t)id);
+        size_t i;
+        for (i = 0; name != NULL && name[i] != '\0' && i + 1 < DPI_NAME_MAX; i++)
+            d->app_names[id][i] = (char)tolower((unsigned char)name[i]);
+        d->app_names[id][i] = '\0';
+    }
+    for (size_t k = 0; k < ARRAY_SIZE(suricata_names); k++)
+        if (suricata_names[k].id < n)
+            snprintf(d->app_names[suricata_names[k].id], DPI_NAME_MAX, "%s", suricata_names[k].name);
+}
+
+const char *dpi_app_proto(const struct dpi_thread *d, const struct flow *f)
+{
     uint16_t id = f->ndpi_master != NDPI_PROTOCOL_UNKNOWN ? f->ndpi_master : f->ndpi_app;
-    if (id == NDPI_PROTOCOL_UNKNOWN)
+    if (id == NDPI_PROTOCOL_UNKNOWN || id >= d->napp_names)
         return NULL;
-    for (size_t i = 0; i < ARRAY_SIZE(suricata_names); i++)
-        if (suricata_names[i].id == id)
-            return suricata_names[i].name;
-    const char *name = ndpi_get_proto_name(d->ndpi, id);
-    size_t i;
-    for (i = 0; name[i] != '\0' && i + 1 < len; i++)
-        buf[i] = (char)tolower((unsigned char)name[i]);
-    buf[i] = '\0';
-    return buf;
+    return d->app_names[id];
 }
 
 const char *dpi_risk_name(int risk)

@@ -88,7 +88,7 @@ const char *dpi_proto_id_name(const struct dpi_thread *d, uint16_t id);
 const char *dpi_category_name(const struct dpi_thread *d, const struct flow *f);
 const char *dpi_confidence_name(const struct flow *f);
 /* Suricata's app_proto name ("http", "tls", "dns", ...) or NULL when unknown. */
-const char *dpi_app_proto(const struct dpi_thread *d, const struct flow *f, char *buf, size_t len);
+const char *dpi_app_proto(const struct dpi_thread *d, const struct flow *f);
 /* nDPI's name of one risk bit. */
 const char *dpi_risk_name(int risk);
 uint16_t dpi_risk_score(const struct flow *f);

@@ -22,6 +22,21 @@ int eve_init(struct eve *e)
     int n = snprintf(e->id_prefix, sizeof(e->id_prefix), "%s:%s:%u:", e->sensor_id, e->boot_id,
                      e->worker);
     e->id_prefix_len = n > 0 && (size_t)n < sizeof(e->id_prefix) ? (size_t)n : 0;
+    /* The members every event ends its frame with, as the writer would put them (the org
+     * may hold anything, so it goes through the escaper). */
+    struct json j;
+    json_init(&j, e->constant, sizeof(e->constant));
+    json_object_open(&j, NULL);
+    json_u64(&j, "schema_version", CANH_SCHEMA_VERSION);
+    json_object_open(&j, "sensor");
+    json_plain(&j, "id", e->sensor_id); /* validated at start-up */
+    json_string(&j, "org", e->org);
+    json_object_close(&j);
+    if (j.overflow)
+        return CANH_ERR;
+    /* Keep the members only: drop the opening brace, the caller adds the comma. */
+    e->constant_len = j.len - 1;
+    memmove(e->constant, e->constant + 1, e->constant_len);
     return CANH_OK;
 }
 
@@ -149,11 +164,8 @@ void eve_begin(struct eve *e, uint64_t type, const char *type_name, uint64_t ts_
     memcpy(o, d, (size_t)(digits + sizeof(digits) - d));
     o += digits + sizeof(digits) - d;
     json_plainn(&e->j, "event_id", id, (size_t)(o - id));
-    json_u64(&e->j, "schema_version", CANH_SCHEMA_VERSION);
-    json_object_open(&e->j, "sensor");
-    json_plain(&e->j, "id", e->sensor_id); /* validated at start-up */
-    json_string(&e->j, "org", e->org);
-    json_object_close(&e->j);
+    /* "schema_version":N,"sensor":{"id":...,"org":...}, rendered once by eve_init. */
+    json_raw(&e->j, NULL, e->constant, e->constant_len);
 }
 
 void eve_end(struct eve *e)
@@ -199,7 +211,7 @@ static bool proto_has_ports(uint8_t proto)
 
 void eve_flow_fields(struct eve *e, const struct flow *f, const struct dpi_thread *dpi)
 {
-    char addr[46], pbuf[8], app[32];
+    char addr[46], pbuf[8];
     json_u64(&e->j, "flow_id", flow_id(f));
     eve_addr(flow_client_addr(f), f->key.ipver, addr);
     json_plain(&e->j, "src_ip", addr);
@@ -216,7 +228,7 @@ void eve_flow_fields(struct eve *e, const struct flow *f, const struct dpi_threa
     }
     eve_vlan(e, f->key.vlan);
     if (dpi != NULL && f->dpi_state == DPI_DONE) {
-        const char *ap = dpi_app_proto(dpi, f, app, sizeof(app));
+        const char *ap = dpi_app_proto(dpi, f);
         if (ap != NULL)
             json_string(&e->j, "app_proto", ap);
     }

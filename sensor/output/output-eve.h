@@ -49,6 +49,9 @@ struct eve {
     /* "<sensor>:<boot>:<worker>:" for event ids, built by eve_init. */
     char id_prefix[CONF_STR_MAX + 64];
     size_t id_prefix_len;
+    /* "schema_version":1,"sensor":{...}: the same in every event, built by eve_init. */
+    char constant[8 * CONF_STR_MAX]; /* an org of 255 control characters escapes to 1530 */
+    size_t constant_len;
 };
 
 /* Allocates the event buffer; the identity fields must be set. Returns CANH_ENOMEM on
