@@ -5,7 +5,7 @@
 #   make check      the same build and tests under AddressSanitizer + UBSan (build-check/)
 #   make bench      throughput and memory benchmark against a bare libpcap read loop
 #   make demo       run the sensor over the bundled sample capture and show what it found
-#   make fuzz       run the decoder fuzzer for FUZZ_SECONDS (default 300)
+#   make fuzz       run the decoder and the DNS fuzzers for FUZZ_SECONDS each (default 300)
 
 BUILD ?= build
 CHECK_BUILD ?= build-check
@@ -42,7 +42,7 @@ demo: deps sensor
 	./tests/scripts/demo.sh $(abspath $(BUILD))
 
 fuzz: deps
-	$(MAKE) -C tests BUILD=$(abspath $(BUILD)) FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz
+	$(MAKE) -C tests BUILD=$(abspath $(BUILD)) FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz fuzz-dns
 
 clean:
 	rm -rf $(BUILD) $(CHECK_BUILD)

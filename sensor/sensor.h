@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "applayer/applayer-ndpi.h"
+#include "applayer/applayer.h"
 #include "capture/capture.h"
 #include "conf.h"
 #include "decode/decode.h"
@@ -53,6 +54,7 @@ struct worker {
     struct flow_table *flows;
     struct dpi_thread *dpi;
     uint32_t dpi_state_size;
+    struct applayer_thread *applayer;
     struct eve eve;
 
     struct ring *in;            /* offline, several workers: packets from the reader */

@@ -16,6 +16,7 @@ struct stats_totals {
     struct defrag_stats frag;
     struct flow_stats flow;
     struct dpi_stats dpi;
+    struct applayer_stats applayer;
     struct eve_stats eve;
 };
 
@@ -46,21 +47,24 @@ static void stats_collect(const struct sensor *s, struct stats_totals *t)
             stats_add(&t->flow, flow_table_stats(w->flows), sizeof(t->flow));
         if (w->dpi != NULL)
             stats_add(&t->dpi, dpi_thread_stats(w->dpi), sizeof(t->dpi));
+        if (w->applayer != NULL)
+            stats_add(&t->applayer, applayer_thread_stats(w->applayer), sizeof(t->applayer));
         stats_add(&t->eve, &w->eve.stats, sizeof(t->eve));
     }
 }
 
-/* Writes decoder events grouped by the part of their name before the first dot
- * ("ipv4.trunc_pkt" -> "ipv4": {"trunc_pkt": n}); only events that occurred. The .def
- * file keeps each group together. */
-static void stats_decoder_events(struct json *j, const struct decode_stats *d)
+/* Writes event counters grouped by the part of their name before the first dot
+ * ("ipv4.trunc_pkt" -> "ipv4": {"trunc_pkt": n}) under "event"; only events that
+ * occurred. The .def files keep each group together. */
+static void stats_event_groups(struct json *j, const uint64_t *counts, int n,
+                               const char *(*name_of)(int))
 {
     json_object_open(j, "event");
     char group[32] = "";
-    for (int ev = 1; ev < DECODE_EV_MAX; ev++) {
-        if (d->events[ev] == 0)
+    for (int ev = 1; ev < n; ev++) {
+        if (counts[ev] == 0)
             continue;
-        const char *name = decode_event_name((enum decode_event)ev);
+        const char *name = name_of(ev);
         const char *dot = strchr(name, '.');
         size_t gl = dot ? (size_t)(dot - name) : strlen(name);
         if (strlen(group) != gl || strncmp(group, name, gl) != 0) {
@@ -69,11 +73,21 @@ static void stats_decoder_events(struct json *j, const struct decode_stats *d)
             snprintf(group, sizeof(group), "%.*s", (int)gl, name);
             json_object_open(j, group);
         }
-        json_u64(j, dot ? dot + 1 : name, d->events[ev]);
+        json_u64(j, dot ? dot + 1 : name, counts[ev]);
     }
     if (group[0] != '\0')
         json_object_close(j);
     json_object_close(j);
+}
+
+static const char *decoder_event_name_of(int ev)
+{
+    return decode_event_name((enum decode_event)ev);
+}
+
+static const char *applayer_event_name_of(int ev)
+{
+    return applayer_event_name((enum applayer_event)ev);
 }
 
 #define U(j, st, f) json_u64(j, #f, (st)->f)
@@ -136,7 +150,7 @@ void stats_write(const struct sensor *s, struct json *j, uint64_t now_us)
     U(j, d, csum_bad_udp);
     U(j, d, csum_bad_icmp);
     U(j, d, events_dropped);
-    stats_decoder_events(j, d);
+    stats_event_groups(j, d->events, DECODE_EV_MAX, decoder_event_name_of);
     json_object_close(j);
 
     json_object_open(j, "defrag");
@@ -175,6 +189,17 @@ void stats_write(const struct sensor *s, struct json *j, uint64_t now_us)
     U(j, &t.dpi, flows_unknown);
     U(j, &t.dpi, packets);
     U(j, &t.dpi, active);
+    json_object_close(j);
+
+    json_object_open(j, "applayer");
+    json_object_open(j, "dns");
+    json_u64(j, "messages", t.applayer.dns_messages);
+    json_u64(j, "queries", t.applayer.dns_queries);
+    json_u64(j, "answers", t.applayer.dns_answers);
+    json_u64(j, "malformed", t.applayer.dns_malformed);
+    json_u64(j, "tcp_partial", t.applayer.dns_tcp_partial);
+    json_object_close(j);
+    stats_event_groups(j, t.applayer.events, APPLAYER_EV_MAX, applayer_event_name_of);
     json_object_close(j);
 
     json_object_open(j, "output");

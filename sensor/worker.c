@@ -63,6 +63,8 @@ void worker_packet(struct worker *w, const struct capture_packet *cp)
             if (done)
                 worker_dpi_done(w, f, p->ts_us);
         }
+        if (f != NULL)
+            applayer_packet(w->applayer, &w->eve, f, p, w->dpi);
     }
     if (p->nevents > 0)
         eve_anomaly(&w->eve, p, f, w->dpi);
@@ -273,6 +275,10 @@ int worker_init(struct worker *w, struct sensor *s, unsigned id, char errbuf[CAN
         w->dpi_state_size = dpi_flow_state_size();
     }
 
+    w->applayer = applayer_thread_new(errbuf);
+    if (w->applayer == NULL)
+        return CANH_ENOMEM;
+
     w->eve.sensor_id = s->sensor_id;
     w->eve.org = c->org;
     w->eve.boot_id = s->boot_id;
@@ -291,6 +297,7 @@ void worker_destroy(struct worker *w)
 {
     flow_table_free(w->flows); /* after worker_finish, empty */
     dpi_thread_free(w->dpi);
+    applayer_thread_free(w->applayer);
     defrag_free(w->decode.defrag);
     eve_destroy(&w->eve);
     ring_free(w->eve.ring);

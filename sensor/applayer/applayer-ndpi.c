@@ -178,6 +178,21 @@ static const char *dpi_hassh(const char *h)
     return strcasecmp(h, "d41d8cd98f00b204e9800998ecf8427e") == 0 ? "" : h;
 }
 
+static bool dpi_id_is_dns(uint16_t id)
+{
+    return id == NDPI_PROTOCOL_DNS || id == NDPI_PROTOCOL_MDNS || id == NDPI_PROTOCOL_LLMNR;
+}
+
+bool dpi_is_dns(const struct flow *f)
+{
+    if (f->dpi_state == DPI_DONE)
+        return dpi_id_is_dns(f->ndpi_master) || dpi_id_is_dns(f->ndpi_app);
+    if (f->dpi_state == DPI_RUNNING && f->ndpi != NULL)
+        return dpi_id_is_dns(f->ndpi->detected_protocol_stack[0]) ||
+               dpi_id_is_dns(f->ndpi->detected_protocol_stack[1]);
+    return false;
+}
+
 void dpi_meta_get(const struct flow *f, struct dpi_meta *m)
 {
     memset(m, 0, sizeof(*m));
@@ -203,21 +218,6 @@ void dpi_meta_get(const struct flow *f, struct dpi_meta *m)
                              ? ndpi_http_method2str(n->http.method) : "";
         m->http.status = n->http.response_status_code;
         m->http.version = n->http.request_version;
-    }
-
-    m->is_dns = dpi_is(f, NDPI_PROTOCOL_DNS) || dpi_is(f, NDPI_PROTOCOL_MDNS) ||
-                dpi_is(f, NDPI_PROTOCOL_LLMNR);
-    if (m->is_dns) {
-        m->dns.is_query = n->protos.dns.is_query;
-        m->dns.num_queries = n->protos.dns.num_queries;
-        m->dns.num_answers = n->protos.dns.num_answers;
-        m->dns.rcode = n->protos.dns.reply_code;
-        m->dns.qtype = n->protos.dns.query_type;
-        m->dns.rsp_type = n->protos.dns.rsp_type;
-        if (n->protos.dns.rsp_type == 1)
-            inet_ntop(AF_INET, &n->protos.dns.rsp_addr.ipv4, m->dns.answer, sizeof(m->dns.answer));
-        else if (n->protos.dns.rsp_type == 28)
-            inet_ntop(AF_INET6, &n->protos.dns.rsp_addr.ipv6, m->dns.answer, sizeof(m->dns.answer));
     }
 
     m->is_tls = dpi_is(f, NDPI_PROTOCOL_TLS) || dpi_is(f, NDPI_PROTOCOL_DTLS) ||

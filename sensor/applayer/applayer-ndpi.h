@@ -51,22 +51,20 @@ void dpi_finish(struct dpi_thread *d, struct flow *f);
 /* Frees the nDPI state of 'f'. Accepts a flow without state. */
 void dpi_release(struct dpi_thread *d, struct flow *f);
 
-/* Metadata nDPI extracted; strings are "" when absent and point into nDPI's state:
+/* True if nDPI says the flow is DNS, mDNS or LLMNR (final verdict, or the protocol it
+ * has found so far while it still inspects). */
+bool dpi_is_dns(const struct flow *f);
+
+/* Metadata nDPI extracted (DNS is parsed by Canh itself: applayer-dns.c); strings are "" when absent and point into nDPI's state:
  * valid until dpi_release(). */
 struct dpi_meta {
     const char *hostname; /* HTTP Host, TLS/QUIC SNI, DNS query, DHCP host name, ... */
-    bool is_http, is_dns, is_tls, is_ssh;
+    bool is_http, is_tls, is_ssh;
     struct {
         const char *url, *user_agent, *content_type, *request_content_type, *method;
         uint16_t status;
         uint8_t version; /* 0: HTTP/1.0, 1: HTTP/1.1 */
     } http;
-    struct {
-        bool is_query;
-        uint8_t num_queries, num_answers, rcode;
-        uint16_t qtype, rsp_type;
-        char answer[46]; /* first A/AAAA answer as text, or "" */
-    } dns;
     struct {
         uint16_t version;
         const char *issuer, *subject, *alpn, *ja3, *ja3s, *server_names;

@@ -337,78 +337,6 @@ void eve_flow(struct eve *e, const struct flow *f, enum flow_end_reason reason,
 /* Application layer                                                                  */
 /* ---------------------------------------------------------------------------------- */
 
-/* DNS RR type names (RFC 1035, RFC 3596, RFC 6895 registry) for the common types. */
-static const char *dns_rrtype_name(uint16_t t, char buf[8])
-{
-    switch (t) {
-    case 1: return "A";
-    case 2: return "NS";
-    case 5: return "CNAME";
-    case 6: return "SOA";
-    case 12: return "PTR";
-    case 13: return "HINFO";
-    case 15: return "MX";
-    case 16: return "TXT";
-    case 28: return "AAAA";
-    case 33: return "SRV";
-    case 35: return "NAPTR";
-    case 39: return "DNAME";
-    case 41: return "OPT";
-    case 43: return "DS";
-    case 46: return "RRSIG";
-    case 47: return "NSEC";
-    case 48: return "DNSKEY";
-    case 64: return "SVCB";
-    case 65: return "HTTPS";
-    case 99: return "SPF";
-    case 252: return "AXFR";
-    case 255: return "ANY";
-    case 257: return "CAA";
-    default:
-        snprintf(buf, 8, "%u", t);
-        return buf;
-    }
-}
-
-static const char *dns_rcode_name(uint8_t rc, char buf[8])
-{
-    static const char *const names[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-                                         "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET",
-                                         "NXRRSET", "NOTAUTH", "NOTZONE" };
-    if (rc < ARRAY_SIZE(names))
-        return names[rc];
-    snprintf(buf, 8, "%u", rc);
-    return buf;
-}
-
-static void eve_dns(struct eve *e, const struct flow *f, const struct dpi_meta *m,
-                    const struct dpi_thread *dpi, uint64_t ts_us)
-{
-    char b1[8], b2[8];
-    bool answered = f->pkts[FLOW_TO_CLIENT] > 0 && !m->dns.is_query;
-    eve_begin(e, EVE_DNS, "dns", ts_us);
-    eve_flow_fields(e, f, dpi);
-    json_object_open(&e->j, "dns");
-    json_string(&e->j, "type", answered ? "answer" : "query");
-    json_string(&e->j, "rrname", m->hostname);
-    json_string(&e->j, "rrtype", dns_rrtype_name(m->dns.qtype, b1));
-    if (answered) {
-        json_string(&e->j, "rcode", dns_rcode_name(m->dns.rcode, b2));
-        json_u64(&e->j, "answer_count", m->dns.num_answers);
-        if (m->dns.answer[0] != '\0') {
-            json_array_open(&e->j, "answers");
-            json_object_open(&e->j, NULL);
-            json_string(&e->j, "rrname", m->hostname);
-            json_string(&e->j, "rrtype", dns_rrtype_name(m->dns.rsp_type, b1));
-            json_string(&e->j, "rdata", m->dns.answer);
-            json_object_close(&e->j);
-            json_array_close(&e->j);
-        }
-    }
-    json_object_close(&e->j);
-    eve_end(e);
-}
-
 static void eve_http(struct eve *e, const struct flow *f, const struct dpi_meta *m,
                      const struct dpi_thread *dpi, uint64_t ts_us)
 {
@@ -554,8 +482,6 @@ static void eve_ssh(struct eve *e, const struct flow *f, const struct dpi_meta *
 void eve_app(struct eve *e, const struct flow *f, const struct dpi_meta *m,
              const struct dpi_thread *dpi, uint64_t ts_us)
 {
-    if (m->is_dns && m->hostname[0] != '\0' && eve_enabled(e, EVE_DNS))
-        eve_dns(e, f, m, dpi, ts_us);
     if (m->is_http && (m->http.method[0] != '\0' || m->http.status != 0) && eve_enabled(e, EVE_HTTP))
         eve_http(e, f, m, dpi, ts_us);
     if (m->is_tls && (m->tls.version != 0 || m->hostname[0] != '\0') && eve_enabled(e, EVE_TLS))
@@ -607,4 +533,26 @@ void eve_anomaly(struct eve *e, const struct packet *p, const struct flow *f,
         json_plain(&e->j, "packet", b64);
         eve_end(e);
     }
+}
+
+void eve_applayer_anomaly(struct eve *e, const struct packet *p, const struct flow *f,
+                          const struct dpi_thread *dpi, const char *layer, const char *event,
+                          uint32_t sid)
+{
+    if (!eve_enabled(e, EVE_ANOMALY))
+        return;
+    eve_begin(e, EVE_ANOMALY, "anomaly", p->ts_us);
+    eve_flow_fields(e, f, dpi);
+    json_object_open(&e->j, "anomaly");
+    json_plain(&e->j, "type", "applayer");
+    json_plain(&e->j, "event", event);
+    json_plain(&e->j, "layer", layer);
+    json_u64(&e->j, "gid", 1);
+    json_u64(&e->j, "sid", sid);
+    json_object_close(&e->j);
+    uint32_t n = p->payload_len < EVE_ANOMALY_PACKET_BYTES ? p->payload_len : EVE_ANOMALY_PACKET_BYTES;
+    char b64[BASE64_SIZE(EVE_ANOMALY_PACKET_BYTES)];
+    base64_encode(p->payload, n, b64, sizeof(b64));
+    json_plain(&e->j, "payload", b64);
+    eve_end(e);
 }

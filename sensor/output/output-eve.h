@@ -84,6 +84,12 @@ void eve_app(struct eve *e, const struct flow *f, const struct dpi_meta *m,
 void eve_anomaly(struct eve *e, const struct packet *p, const struct flow *f,
                  const struct dpi_thread *dpi);
 
+/* An application-layer event ('layer' "dns", 'event' "dns.pointer_loop") on a packet of
+ * flow 'f', with the first bytes of the packet's payload. */
+void eve_applayer_anomaly(struct eve *e, const struct packet *p, const struct flow *f,
+                          const struct dpi_thread *dpi, const char *layer, const char *event,
+                          uint32_t sid);
+
 /* Text helpers shared with the stats writer. */
 void eve_format_ts(uint64_t ts_us, char out[40]);
 const char *eve_proto_name(uint8_t proto, char buf[8]);

@@ -55,6 +55,10 @@ def dnsline:
   "\(tuple) \(.dns.type) \(.dns.rrname) \(.dns.rrtype)"
   + (if .dns.type == "answer" then " \(.dns.rcode) \(.dns.answers[0].rdata // "-")" else "" end);
 def dnslines: [events("dns")[] | dnsline] | sort;
+# One line per DNS answer event: with Canh's own DNS parser every message is an event, so
+# an exchange is a query event and an answer event; checks that count exchanges count
+# answers (common.checks pairs every answer with its query).
+def dnsanswers: [events("dns")[] | select(.dns.type == "answer") | dnsline] | sort;
 
 # The one flow with this identity (an error unless there is exactly one).
 def flow($t):

@@ -1,0 +1,46 @@
+/* Canh's own application-layer parsers, run on the packets of the flows they apply to.
+ * Each parser is one row of a table (applayer.c): which flows it applies to, and what
+ * it does with a packet's payload. For now: DNS messages (applayer-dns.c), one "dns"
+ * event per message. The rule engine adds HTTP and TLS here.
+ *
+ * Parsing is per packet: UDP datagrams, and TCP segments that hold whole framed
+ * messages. Messages split over TCP segments wait for the stream stage. */
+#ifndef CANH_APPLAYER_H
+#define CANH_APPLAYER_H
+
+#include <stdint.h>
+
+#include "applayer/applayer-ndpi.h"
+#include "decode/decode.h"
+#include "flow/flow.h"
+#include "output/output-eve.h"
+
+enum applayer_event {
+    APPLAYER_EV_NONE = 0,
+#define APPLAYER_EVENT(id, name, sid) APPLAYER_EV_##id,
+#include "applayer-events.def"
+#undef APPLAYER_EVENT
+    APPLAYER_EV_MAX
+};
+
+const char *applayer_event_name(enum applayer_event ev);
+uint32_t applayer_event_sid(enum applayer_event ev);
+
+struct applayer_stats {
+    uint64_t dns_messages;   /* DNS messages parsed (whole or partly) */
+    uint64_t dns_queries, dns_answers;
+    uint64_t dns_malformed;  /* messages with an error (each also an event) */
+    uint64_t dns_tcp_partial;/* TCP segments ending in part of a message: not parsed */
+    uint64_t events[APPLAYER_EV_MAX];
+};
+
+/* Returns NULL with the reason in errbuf. */
+struct applayer_thread *applayer_thread_new(char errbuf[CANH_ERRBUF_SIZE]);
+void applayer_thread_free(struct applayer_thread *a);
+const struct applayer_stats *applayer_thread_stats(const struct applayer_thread *a);
+
+/* Runs the parsers that apply to packet 'p' of flow 'f' and writes their events. */
+void applayer_packet(struct applayer_thread *a, struct eve *e, const struct flow *f,
+                     const struct packet *p, const struct dpi_thread *dpi);
+
+#endif
