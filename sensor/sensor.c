@@ -32,6 +32,7 @@ static void reader_push(struct ring *r, uint32_t type, const struct wrec_packet 
 void *sensor_reader_main(void *arg)
 {
     struct sensor *s = arg;
+    pthread_setname_np(pthread_self(), "canh-reader");
     uint64_t tick_sec = 0;
     unsigned n = s->nworkers;
     struct capture_packet cp;
@@ -59,6 +60,7 @@ void *sensor_reader_main(void *arg)
         reader_push(s->workers[i].in, WREC_END, &end, NULL, 0);
         ring_flush(s->workers[i].in);
     }
+    canh_log_thread_cpu("canh-reader");
     return NULL;
 }
 

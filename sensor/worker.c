@@ -212,6 +212,9 @@ static void worker_run_live(struct worker *w)
 void *worker_main(void *arg)
 {
     struct worker *w = arg;
+    char name[16];
+    snprintf(name, sizeof(name), "canh-w%u", w->id);
+    pthread_setname_np(pthread_self(), name); /* shows in top -H, ps -L, perf */
     if (w->file != NULL)
         worker_run_file(w);
     else if (w->in != NULL)
@@ -219,6 +222,7 @@ void *worker_main(void *arg)
     else
         worker_run_live(w);
     worker_finish(w);
+    canh_log_thread_cpu(name);
     return NULL;
 }
 

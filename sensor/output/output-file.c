@@ -135,6 +135,7 @@ static bool output_any_ready(void *arg)
 void *output_main(void *arg)
 {
     struct sensor *s = arg;
+    pthread_setname_np(pthread_self(), "canh-output");
     struct output_file o = { .s = s, .fd = -1 };
     struct eve e = {
         .sensor_id = s->sensor_id,
@@ -202,5 +203,6 @@ void *output_main(void *arg)
         close(o.fd);
     free(o.buf);
     eve_destroy(&e);
+    canh_log_thread_cpu("canh-output");
     return NULL;
 }

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 
 /* Written once by canh_log_init() before threads start, read-only afterwards. */
 static const char *log_program = "canh-sensor";
@@ -35,4 +36,11 @@ void canh_log_write(enum canh_log_level level, const char *fmt, ...)
     va_end(ap);
     /* One fprintf per line so that lines of different threads do not interleave. */
     fprintf(stderr, "%s: %s: %s\n", log_program, names[level], line);
+}
+
+void canh_log_thread_cpu(const char *what)
+{
+    struct timespec ts;
+    if (canh_log_level() >= CANH_LOG_INFO && clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+        canh_log_write(CANH_LOG_INFO, "%s: cpu %.3f s", what, (double)ts.tv_sec + ts.tv_nsec / 1e9);
 }

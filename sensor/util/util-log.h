@@ -25,6 +25,9 @@ const char *canh_log_program(void);
 
 void canh_log_write(enum canh_log_level level, const char *fmt, ...) CANH_PRINTF(2, 3);
 
+/* Logs (at info level) the calling thread's CPU time as it ends: "<what>: cpu X s". */
+void canh_log_thread_cpu(const char *what);
+
 #define canh_log(level, ...)                                                                 \
     do {                                                                                     \
         if ((level) <= canh_log_level())                                                     \
