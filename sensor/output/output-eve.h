@@ -30,6 +30,16 @@ struct eve_stats {
     uint64_t by_type[8]; /* per enum eve_type bit */
 };
 
+#define EVE_CID_CACHE 256 /* Community IDs remembered per worker (direct-mapped) */
+
+struct eve_cid {
+    const struct flow *f; /* with first_us and hash: the flow it was computed for */
+    uint64_t first_us;
+    uint32_t hash;
+    uint8_t client;
+    char cid[COMMUNITY_ID_LEN];
+};
+
 struct eve {
     /* Identity, fixed at start. */
     const char *sensor_id;
@@ -49,6 +59,9 @@ struct eve {
     /* "<sensor>:<boot>:<worker>:" for event ids, built by eve_init. */
     char id_prefix[CONF_STR_MAX + 64];
     size_t id_prefix_len;
+    /* Community IDs of recent flows: a flow's events (DNS query and answer, app-layer
+     * events, the flow event) would otherwise hash the same 5-tuple each time. */
+    struct eve_cid *cid_cache;
     /* "schema_version":1,"sensor":{...}: the same in every event, built by eve_init. */
     char constant[8 * CONF_STR_MAX]; /* an org of 255 control characters escapes to 1530 */
     size_t constant_len;

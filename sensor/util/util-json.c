@@ -217,12 +217,26 @@ void json_stringn_k(struct json *j, const char *key, size_t klen, const char *s,
 
 void json_u64_k(struct json *j, const char *key, size_t klen, uint64_t v)
 {
+    /* Two digits per division (flow ids have 16 digits). */
+    static const char pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                   "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                   "8081828384858687888990919293949596979899";
     char tmp[24];
     char *p = tmp + sizeof(tmp);
-    do {
-        *--p = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
+    while (v >= 100) {
+        unsigned d = (unsigned)(v % 100);
+        v /= 100;
+        p -= 2;
+        p[0] = pairs[2 * d];
+        p[1] = pairs[2 * d + 1];
+    }
+    if (v >= 10) {
+        p -= 2;
+        p[0] = pairs[2 * v];
+        p[1] = pairs[2 * v + 1];
+    } else {
+        *--p = (char)('0' + v);
+    }
     json_member(j, key, klen);
     json_put(j, p, (size_t)(tmp + sizeof(tmp) - p));
 }

@@ -176,8 +176,42 @@ static void test_structure(void)
     CHECK_EQ(j.len, JSON_STRING_MAX + 2);
 }
 
+/* Numbers against snprintf: every power of ten and its neighbours, and random values. */
+static void test_numbers(void)
+{
+    int bad = 0;
+    char want[32];
+    uint64_t p = 1;
+    for (int k = 0; k < 20; k++, p *= 10) {
+        uint64_t vals[3] = { p - 1, p, p + 1 };
+        for (int i = 0; i < 3; i++) {
+            struct json j;
+            json_init(&j, buf, sizeof(buf));
+            json_u64(&j, NULL, vals[i]);
+            buf[j.len] = '\0';
+            snprintf(want, sizeof(want), "%llu", (unsigned long long)vals[i]);
+            if (strcmp(buf, want) != 0 && bad++ < 5)
+                fprintf(stderr, "u64 %s: got %s\n", want, buf);
+        }
+    }
+    srand(9);
+    for (int i = 0; i < 100000; i++) {
+        uint64_t v = (uint64_t)rand() << 42 ^ (uint64_t)rand() << 21 ^ (uint64_t)rand();
+        v >>= rand() % 64;
+        struct json j;
+        json_init(&j, buf, sizeof(buf));
+        json_u64(&j, NULL, v);
+        buf[j.len] = '\0';
+        snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+        if (strcmp(buf, want) != 0 && bad++ < 5)
+            fprintf(stderr, "u64 %s: got %s\n", want, buf);
+    }
+    CHECK_EQ(bad, 0);
+}
+
 int main(void)
 {
+    test_numbers();
     test_every_byte();
     test_utf8();
     test_structure();
