@@ -192,6 +192,9 @@ void stats_write(const struct sensor *s, struct json *j, uint64_t now_us)
     json_object_close(j);
 
     json_object_open(j, "applayer");
+    json_object_open(j, "ssh");
+    json_u64(j, "banners", t.applayer.ssh_banners);
+    json_object_close(j);
     json_object_open(j, "dns");
     json_u64(j, "messages", t.applayer.dns_messages);
     json_u64(j, "queries", t.applayer.dns_queries);

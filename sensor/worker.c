@@ -25,6 +25,13 @@ static void worker_dpi_done(struct worker *w, struct flow *f, uint64_t ts_us)
 {
     struct dpi_meta m;
     dpi_meta_get(f, &m);
+    /* Canh's own SSH identification lines are more complete than nDPI's. */
+    const char *client, *server;
+    applayer_ssh_banners(f, &client, &server);
+    if (client[0] != '\0')
+        m.ssh.client = client;
+    if (server[0] != '\0')
+        m.ssh.server = server;
     eve_app(&w->eve, f, &m, w->dpi, ts_us);
     dpi_release(w->dpi, f);
     flow_table_account(w->flows, -(int64_t)w->dpi_state_size);
@@ -39,6 +46,7 @@ static void worker_flow_end(void *ctx, struct flow *f, enum flow_end_reason reas
         worker_dpi_done(w, f, f->last_us);
     }
     eve_flow(&w->eve, f, reason, w->dpi);
+    flow_table_account(w->flows, -applayer_flow_free(f));
 }
 
 void worker_packet(struct worker *w, const struct capture_packet *cp)
@@ -53,7 +61,7 @@ void worker_packet(struct worker *w, const struct capture_packet *cp)
     int rc = decode_packet(&w->decode, p);
     struct flow *f = NULL;
     if (rc == CANH_OK && p->ipver != 0 && !(p->flags & PKT_CSUM_BAD)) {
-        int dir;
+        int dir = FLOW_TO_SERVER;
         f = flow_table_packet(w->flows, p, &dir);
         if (f != NULL && w->dpi != NULL && f->dpi_state != DPI_DONE) {
             bool started = f->dpi_state == DPI_NONE;
@@ -64,7 +72,7 @@ void worker_packet(struct worker *w, const struct capture_packet *cp)
                 worker_dpi_done(w, f, p->ts_us);
         }
         if (f != NULL)
-            applayer_packet(w->applayer, &w->eve, f, p, w->dpi);
+            flow_table_account(w->flows, applayer_packet(w->applayer, &w->eve, f, p, dir, w->dpi));
     }
     if (p->nevents > 0)
         eve_anomaly(&w->eve, p, f, w->dpi);

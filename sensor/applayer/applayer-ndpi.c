@@ -183,14 +183,29 @@ static bool dpi_id_is_dns(uint16_t id)
     return id == NDPI_PROTOCOL_DNS || id == NDPI_PROTOCOL_MDNS || id == NDPI_PROTOCOL_LLMNR;
 }
 
-bool dpi_is_dns(const struct flow *f)
+static bool dpi_id_is_ssh(uint16_t id)
+{
+    return id == NDPI_PROTOCOL_SSH;
+}
+
+/* The verdict, or what nDPI has found so far, tested with 'is'. */
+static bool dpi_flow_is(const struct flow *f, bool (*is)(uint16_t))
 {
     if (f->dpi_state == DPI_DONE)
-        return dpi_id_is_dns(f->ndpi_master) || dpi_id_is_dns(f->ndpi_app);
+        return is(f->ndpi_master) || is(f->ndpi_app);
     if (f->dpi_state == DPI_RUNNING && f->ndpi != NULL)
-        return dpi_id_is_dns(f->ndpi->detected_protocol_stack[0]) ||
-               dpi_id_is_dns(f->ndpi->detected_protocol_stack[1]);
+        return is(f->ndpi->detected_protocol_stack[0]) || is(f->ndpi->detected_protocol_stack[1]);
     return false;
+}
+
+bool dpi_is_dns(const struct flow *f)
+{
+    return dpi_flow_is(f, dpi_id_is_dns);
+}
+
+bool dpi_is_ssh(const struct flow *f)
+{
+    return dpi_flow_is(f, dpi_id_is_ssh);
 }
 
 void dpi_meta_get(const struct flow *f, struct dpi_meta *m)

@@ -51,9 +51,10 @@ void dpi_finish(struct dpi_thread *d, struct flow *f);
 /* Frees the nDPI state of 'f'. Accepts a flow without state. */
 void dpi_release(struct dpi_thread *d, struct flow *f);
 
-/* True if nDPI says the flow is DNS, mDNS or LLMNR (final verdict, or the protocol it
- * has found so far while it still inspects). */
+/* True if nDPI says the flow is DNS, mDNS or LLMNR / SSH (final verdict, or the protocol
+ * it has found so far while it still inspects). */
 bool dpi_is_dns(const struct flow *f);
+bool dpi_is_ssh(const struct flow *f);
 
 /* Metadata nDPI extracted (DNS is parsed by Canh itself: applayer-dns.c); strings are "" when absent and point into nDPI's state:
  * valid until dpi_release(). */

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "applayer/applayer-dns.h"
 #include "output/output-eve-dns.h"
@@ -10,6 +11,11 @@
 struct applayer_thread {
     struct applayer_stats stats;
     struct dns_message *dns; /* ~80 KB: one per worker, reused for every message */
+};
+
+/* Per-flow state, allocated by the first parser that needs it. */
+struct applayer_flow {
+    char ssh_banner[2][SSH_BANNER_MAX + 1]; /* [FLOW_TO_SERVER]: the client's line */
 };
 
 static const struct {
@@ -54,7 +60,8 @@ static bool dns_port(uint16_t port)
     return port == 53 || port == 5353 || port == 5355; /* DNS, mDNS, LLMNR */
 }
 
-static bool dns_applies(const struct flow *f, const struct packet *p, const struct dpi_thread *dpi)
+static bool dns_applies(const struct flow *f, const struct packet *p, int dir,
+                        const struct dpi_thread *dpi)
 {
     return dns_port(flow_server_port(f)) || dns_port(flow_client_port(f)) || dpi_is_dns(f);
 }
@@ -83,12 +90,12 @@ static void dns_message(struct applayer_thread *a, struct eve *e, const struct f
     }
 }
 
-static void dns_packet(struct applayer_thread *a, struct eve *e, const struct flow *f,
-                       const struct packet *p, const struct dpi_thread *dpi)
+static int64_t dns_packet(struct applayer_thread *a, struct eve *e, struct flow *f,
+                          const struct packet *p, int dir, const struct dpi_thread *dpi)
 {
     if (p->proto == 17) {
         dns_message(a, e, f, p, dpi, p->payload, p->payload_len);
-        return;
+        return 0;
     }
     /* TCP (RFC 1035 4.2.2, RFC 7766): length-prefixed messages. Without reassembly only
      * segments that hold whole messages are parsed. */
@@ -99,12 +106,74 @@ static void dns_packet(struct applayer_thread *a, struct eve *e, const struct fl
         uint32_t mlen, flen;
         if (dns_tcp_frame(buf, left, &msg, &mlen, &flen) != CANH_OK) {
             STAT_INC(a->stats.dns_tcp_partial);
-            return;
+            return 0;
         }
         dns_message(a, e, f, p, dpi, msg, mlen);
         buf += flen;
         left -= flen;
     }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* SSH identification lines (RFC 4253 4.2)                                           */
+/* ---------------------------------------------------------------------------------- */
+
+static bool ssh_applies(const struct flow *f, const struct packet *p, int dir,
+                        const struct dpi_thread *dpi)
+{
+    if (p->proto != 6)
+        return false;
+    if (f->app != NULL && f->app->ssh_banner[0][0] != '\0' && f->app->ssh_banner[1][0] != '\0')
+        return false; /* both lines seen */
+    return flow_server_port(f) == 22 || dpi_is_ssh(f);
+}
+
+/* Each side sends "SSH-protoversion-softwareversion [comments]" CR LF; a server may send
+ * other lines before it. The line is taken from the segment it starts in. */
+static int64_t ssh_packet(struct applayer_thread *a, struct eve *e, struct flow *f,
+                          const struct packet *p, int dir, const struct dpi_thread *dpi)
+{
+    if (f->app != NULL && f->app->ssh_banner[dir][0] != '\0')
+        return 0;
+    const uint8_t *s = p->payload, *end = p->payload + p->payload_len;
+    while (end - s >= 4 && memcmp(s, "SSH-", 4) != 0) {
+        const uint8_t *nl = memchr(s, '\n', (size_t)(end - s));
+        if (nl == NULL || dir == FLOW_TO_SERVER)
+            return 0; /* only a server may send lines before its identification */
+        s = nl + 1;
+    }
+    if (end - s < 4)
+        return 0;
+    size_t n = 0;
+    while (s + n < end && n < SSH_BANNER_MAX && s[n] != '\r' && s[n] != '\n')
+        n++;
+    int64_t allocated = 0;
+    if (f->app == NULL) {
+        f->app = calloc(1, sizeof(*f->app));
+        if (f->app == NULL)
+            return 0;
+        allocated = sizeof(*f->app);
+    }
+    memcpy(f->app->ssh_banner[dir], s, n);
+    f->app->ssh_banner[dir][n] = '\0';
+    STAT_INC(a->stats.ssh_banners);
+    return allocated;
+}
+
+int64_t applayer_flow_free(struct flow *f)
+{
+    if (f->app == NULL)
+        return 0;
+    free(f->app);
+    f->app = NULL;
+    return sizeof(struct applayer_flow);
+}
+
+void applayer_ssh_banners(const struct flow *f, const char **client, const char **server)
+{
+    *client = f->app != NULL ? f->app->ssh_banner[FLOW_TO_SERVER] : "";
+    *server = f->app != NULL ? f->app->ssh_banner[FLOW_TO_CLIENT] : "";
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -113,11 +182,14 @@ static void dns_packet(struct applayer_thread *a, struct eve *e, const struct fl
 
 static const struct applayer_parser {
     const char *name;
-    bool (*applies)(const struct flow *f, const struct packet *p, const struct dpi_thread *dpi);
-    void (*packet)(struct applayer_thread *a, struct eve *e, const struct flow *f,
-                   const struct packet *p, const struct dpi_thread *dpi);
+    bool (*applies)(const struct flow *f, const struct packet *p, int dir,
+                    const struct dpi_thread *dpi);
+    /* Returns the bytes of per-flow state it allocated. */
+    int64_t (*packet)(struct applayer_thread *a, struct eve *e, struct flow *f,
+                      const struct packet *p, int dir, const struct dpi_thread *dpi);
 } applayer_parsers[] = {
     { "dns", dns_applies, dns_packet },
+    { "ssh", ssh_applies, ssh_packet },
 };
 
 struct applayer_thread *applayer_thread_new(char errbuf[CANH_ERRBUF_SIZE])
@@ -148,14 +220,16 @@ const struct applayer_stats *applayer_thread_stats(const struct applayer_thread 
     return &a->stats;
 }
 
-void applayer_packet(struct applayer_thread *a, struct eve *e, const struct flow *f,
-                     const struct packet *p, const struct dpi_thread *dpi)
+int64_t applayer_packet(struct applayer_thread *a, struct eve *e, struct flow *f,
+                        const struct packet *p, int dir, const struct dpi_thread *dpi)
 {
+    int64_t allocated = 0;
     if (p->payload_len == 0 || (p->proto != 6 && p->proto != 17))
-        return;
+        return 0;
     for (size_t i = 0; i < ARRAY_SIZE(applayer_parsers); i++) {
         const struct applayer_parser *ap = &applayer_parsers[i];
-        if (ap->applies(f, p, dpi))
-            ap->packet(a, e, f, p, dpi);
+        if (ap->applies(f, p, dir, dpi))
+            allocated += ap->packet(a, e, f, p, dir, dpi);
     }
+    return allocated;
 }

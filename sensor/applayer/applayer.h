@@ -4,7 +4,11 @@
  * event per message. The rule engine adds HTTP and TLS here.
  *
  * Parsing is per packet: UDP datagrams, and TCP segments that hold whole framed
- * messages. Messages split over TCP segments wait for the stream stage. */
+ * messages. Messages split over TCP segments wait for the stream stage.
+ *
+ * SSH: the identification line of each side (RFC 4253 4.2), which nDPI 4.2 misses when
+ * a server sends it in one segment with its key exchange (dropbear does), is kept per
+ * flow and overlays nDPI's metadata in the ssh event. */
 #ifndef CANH_APPLAYER_H
 #define CANH_APPLAYER_H
 
@@ -26,7 +30,10 @@ enum applayer_event {
 const char *applayer_event_name(enum applayer_event ev);
 uint32_t applayer_event_sid(enum applayer_event ev);
 
+#define SSH_BANNER_MAX 253 /* RFC 4253 4.2: 255 characters with the CR LF */
+
 struct applayer_stats {
+    uint64_t ssh_banners;    /* SSH identification lines recorded */
     uint64_t dns_messages;   /* DNS messages parsed (whole or partly) */
     uint64_t dns_queries, dns_answers;
     uint64_t dns_malformed;  /* messages with an error (each also an event) */
@@ -39,8 +46,17 @@ struct applayer_thread *applayer_thread_new(char errbuf[CANH_ERRBUF_SIZE]);
 void applayer_thread_free(struct applayer_thread *a);
 const struct applayer_stats *applayer_thread_stats(const struct applayer_thread *a);
 
-/* Runs the parsers that apply to packet 'p' of flow 'f' and writes their events. */
-void applayer_packet(struct applayer_thread *a, struct eve *e, const struct flow *f,
-                     const struct packet *p, const struct dpi_thread *dpi);
+/* Runs the parsers that apply to packet 'p' (direction 'dir', FLOW_TO_SERVER or
+ * FLOW_TO_CLIENT) of flow 'f' and writes their events. Returns the bytes of per-flow
+ * state it allocated (to count against the flow memcap). */
+int64_t applayer_packet(struct applayer_thread *a, struct eve *e, struct flow *f,
+                        const struct packet *p, int dir, const struct dpi_thread *dpi);
+
+/* Frees the flow's app-layer state; returns the bytes it held. Accepts a flow without. */
+int64_t applayer_flow_free(struct flow *f);
+
+/* The SSH identification lines seen on the flow ("" when not seen); valid until
+ * applayer_flow_free(). */
+void applayer_ssh_banners(const struct flow *f, const char **client, const char **server);
 
 #endif

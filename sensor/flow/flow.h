@@ -14,6 +14,7 @@
 #include "decode/decode.h"
 
 struct ndpi_flow_struct;
+struct applayer_flow;
 
 enum flow_end_reason {
     FLOW_END_TIMEOUT = 0,
@@ -83,6 +84,7 @@ struct flow {
     uint64_t pkts[2], bytes[2];  /* to server, to client (wire bytes) */
     uint64_t first_us, last_us;
     struct ndpi_flow_struct *ndpi; /* while dpi_state == DPI_RUNNING */
+    struct applayer_flow *app;   /* Canh's app-layer parsers' state, when a parser needs any */
 };
 
 struct flow_table_conf {

@@ -135,6 +135,8 @@ check "password guessing: >= 8 SSH connections from 10.10.1.66 with paramiko and
 check "password guessing flows: nDPI risk SSH Obsolete Client Version/Cipher" '
     flows | map(select(.src_ip == "10.10.1.66" and .app_proto == "ssh" and .dest_ip == "172.16.0.22")) | length >= 8 and
     all(.[]; .ndpi.risks // [] | index("SSH Obsolete Client Version/Cipher") != null)'
+check "every SSH connection names the server software, also when dropbear sends its banner with its key exchange (Canh reads the identification lines itself)" '
+    ev("ssh") | length >= 9 and all(.[]; .ssh.server.software_version == "dropbear_2022.83" and .ssh.server.proto_version == "2.0")'
 check "no hassh is the MD5 of nothing (a KEXINIT nDPI did not see whole)" '
     [ev("ssh")[] | .ssh.client.hassh.hash?, .ssh.server.hassh.hash? | strings | ascii_downcase] |
     index("d41d8cd98f00b204e9800998ecf8427e") == null'
