@@ -21,11 +21,6 @@ enum canh_log_level canh_log_level(void)
     return log_level_current;
 }
 
-const char *canh_log_program(void)
-{
-    return log_program;
-}
-
 void canh_log_write(enum canh_log_level level, const char *fmt, ...)
 {
     static const char *const names[] = { "error", "warning", "notice", "info", "debug" };

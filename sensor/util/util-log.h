@@ -21,7 +21,6 @@ enum canh_log_level {
  * setting is read-only afterwards. */
 void canh_log_init(const char *program, enum canh_log_level level);
 enum canh_log_level canh_log_level(void);
-const char *canh_log_program(void);
 
 void canh_log_write(enum canh_log_level level, const char *fmt, ...) CANH_PRINTF(2, 3);
 
