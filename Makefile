@@ -6,13 +6,14 @@
 #   make bench      throughput and memory benchmark against a bare libpcap read loop
 #   make demo       run the sensor over the bundled sample capture and show what it found
 #   make fuzz       run the decoder and the DNS fuzzers for FUZZ_SECONDS each (default 300)
+#   make conformance  run the sensor over ../shared/data/conformance/suricata-verify
 
 BUILD ?= build
 CHECK_BUILD ?= build-check
 FUZZ_SECONDS ?= 300
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all sensor test check bench demo fuzz deps clean
+.PHONY: all sensor test check bench demo fuzz conformance deps clean
 
 all: sensor
 
@@ -43,6 +44,9 @@ demo: deps sensor
 
 fuzz: deps
 	$(MAKE) -C tests BUILD=$(abspath $(BUILD)) FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz fuzz-dns
+
+conformance: deps sensor
+	./tests/conformance/run-conformance.sh $(abspath $(BUILD))
 
 clean:
 	rm -rf $(BUILD) $(CHECK_BUILD)
