@@ -327,6 +327,13 @@ struct detect_group {
     uint32_t nalways;
 };
 
+/* A buffer as inspected: the buffer and the transforms applied to it. */
+struct detect_variant {
+    uint8_t buf;
+    uint8_t ntransforms;
+    uint8_t transforms[DETECT_MAX_TRANSFORMS];
+};
+
 /* Groups: for packets and raw stream by protocol class and direction; for transactions
  * by buffer and direction. */
 enum { DG_PROTO_TCP = 0, DG_PROTO_UDP, DG_PROTO_ICMP, DG_PROTO_OTHER, DG_PROTO_MAX };
@@ -341,9 +348,11 @@ struct detect_engine {
     struct detect_group pkt[DG_PROTO_MAX][2];
     /* raw stream rules, TCP only, by direction */
     struct detect_group stream[2];
-    /* transaction rules: per buffer and direction (the group of a rule is its fast
-     * pattern's buffer; rules without one go in 'tx_always' of their protocol) */
-    struct detect_group tx[DETECT_BUF_MAX][2];
+    /* transaction rules: per inspection variant (buffer + transforms) of their fast
+     * pattern, and direction; rules without one by protocol and direction */
+    struct detect_variant *variants;
+    uint16_t nvariants;
+    struct detect_group (*txg)[2];       /* [variant][dir] */
     struct detect_group tx_proto[ALPROTO_MAX][2];
     /* IP-only rules */
     uint32_t *iponly;
