@@ -85,6 +85,7 @@ struct flow {
     uint64_t first_us, last_us;
     struct ndpi_flow_struct *ndpi; /* while dpi_state == DPI_RUNNING */
     struct applayer_flow *app;   /* Canh's app-layer parsers' state, when a parser needs any */
+    struct stream_session *stream; /* TCP reassembly (stream/), NULL when none */
 };
 
 struct flow_table_conf {
