@@ -44,7 +44,7 @@ struct conf_key {
 
 static const char *const names_checksum[] = { "yes", "no", NULL };
 static const char *const names_policy[] = { "bsd", "linux", "first", "last", NULL };
-static const char *const names_eve[] = { "flow", "dns", "http", "tls", "ssh", "anomaly", "stats", NULL };
+static const char *const names_eve[] = { "flow", "dns", "http", "tls", "ssh", "anomaly", "stats", "alert", NULL };
 static const char *const names_level[] = { "error", "warning", "notice", "info", "debug", NULL };
 
 /* clang-format off */
@@ -117,8 +117,8 @@ static const struct conf_key conf_table[] = {
     { "output.eve.filename", CONF_STRING, OFF(eve_filename), SZ(eve_filename), 0, "eve.json", 0, 0, NULL,
       "File name of the EVE log, relative to the log directory (-l)." },
     { "output.eve.types", CONF_SET, OFF(eve_types), 0,
-      EVE_FLOW | EVE_DNS | EVE_HTTP | EVE_TLS | EVE_SSH | EVE_ANOMALY | EVE_STATS, NULL, 0, 0, names_eve,
-      "Event types written: any of flow, dns, http, tls, ssh, anomaly, stats." },
+      EVE_FLOW | EVE_DNS | EVE_HTTP | EVE_TLS | EVE_SSH | EVE_ANOMALY | EVE_STATS | EVE_ALERT, NULL, 0, 0, names_eve,
+      "Event types written: any of flow, dns, http, tls, ssh, anomaly, stats, alert." },
     { "output.queue-size", CONF_SIZE, OFF(output_queue_size), 0, 4 * MIB, NULL, 64 * KIB, 1 * GIB, NULL,
       "Per-worker queue of events waiting for the output thread." },
     { "output.stats-interval", CONF_SECONDS, OFF(stats_interval), 0, 60, NULL, 0, 86400, NULL,

@@ -26,6 +26,7 @@ enum eve_type {
     EVE_SSH = 1u << 4,
     EVE_ANOMALY = 1u << 5,
     EVE_STATS = 1u << 6,
+    EVE_ALERT = 1u << 7,
 };
 
 struct sensor_conf {

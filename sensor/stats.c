@@ -211,9 +211,10 @@ void stats_write(const struct sensor *s, struct json *j, uint64_t now_us)
     U(j, &t.eve, too_large);
     json_object_open(j, "types");
     /* In the order of enum eve_type's bits; stats events are the output thread's own. */
-    static const char *const type_names[] = { "flow", "dns", "http", "tls", "ssh", "anomaly" };
+    static const char *const type_names[] = { "flow", "dns", "http", "tls", "ssh", "anomaly", NULL, "alert" };
     for (size_t i = 0; i < ARRAY_SIZE(type_names); i++)
-        json_u64_k(j, type_names[i], strlen(type_names[i]), t.eve.by_type[i]);
+        if (type_names[i] != NULL)
+            json_u64_k(j, type_names[i], strlen(type_names[i]), t.eve.by_type[i]);
     json_object_close(j);
     json_u64(j, "written", STAT_GET(s->output.written));
     json_u64(j, "write_errors", STAT_GET(s->output.write_errors));

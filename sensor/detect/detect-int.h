@@ -237,6 +237,7 @@ enum sig_flag {
     SIG_ONLY_FRAG = 1u << 19, SIG_NO_FRAG = 1u << 20,
     SIG_PAYLOAD = 1u << 21,         /* has a payload list */
     SIG_APP_PROTO_NEGATED = 1u << 22,
+    SIG_STREAMABLE = 1u << 23,      /* payload rule inspected on the stream when there is one */
 };
 
 enum threshold_type { TH_NONE = 0, TH_LIMIT, TH_THRESHOLD, TH_BOTH, TH_DETECTION_FILTER, TH_RATE };

@@ -45,7 +45,7 @@
 #define DETECT_MAX_BYTEVARS 8            /* byte_extract/byte_math variables per rule (Suricata: 15 per buffer) */
 #define DETECT_PACKET_ALERT_MAX 15       /* alerts written per packet (Suricata's packet-alert-max) */
 #define DETECT_RECURSION_LIMIT 3000      /* content inspection backtracking steps per buffer */
-#define DETECT_PAYLOAD_PRINTABLE_MAX 4096 /* bytes of payload copied into an alert */
+#define DETECT_PAYLOAD_MAX 8192      /* bytes of payload copied into an alert (base64 fits EVE_SCRATCH_SIZE) */
 
 /* Rule actions. Canh is passive: drop and reject are logged as alerts, with the action
  * recorded. */

@@ -18,7 +18,8 @@ int eve_init(struct eve *e)
 {
     e->buf = malloc(EVE_EVENT_MAX);
     e->cid_cache = calloc(EVE_CID_CACHE, sizeof(*e->cid_cache));
-    if (e->buf == NULL || e->cid_cache == NULL)
+    e->scratch = malloc(EVE_SCRATCH_SIZE);
+    if (e->buf == NULL || e->cid_cache == NULL || e->scratch == NULL)
         return CANH_ENOMEM;
     int n = snprintf(e->id_prefix, sizeof(e->id_prefix), "%s:%s:%u:", e->sensor_id, e->boot_id,
                      e->worker);
@@ -45,6 +46,8 @@ void eve_destroy(struct eve *e)
 {
     free(e->buf);
     free(e->cid_cache);
+    free(e->scratch);
+    e->scratch = NULL;
     e->buf = NULL;
     e->cid_cache = NULL;
 }
@@ -53,7 +56,7 @@ void eve_destroy(struct eve *e)
  * matches only the same flow record with the same start time and key hash (a freed
  * record reused by another flow does not match), and the value depends only on the key,
  * the client side and the first ICMP type, which do not change during a flow. */
-static const char *eve_community_id(struct eve *e, const struct flow *f)
+const char *eve_flow_community_id(struct eve *e, const struct flow *f)
 {
     struct eve_cid *c = &e->cid_cache[(f->hash ^ (uint32_t)(f->first_us >> 4)) % EVE_CID_CACHE];
     if (c->f != f || c->first_us != f->first_us || c->hash != f->hash || c->client != f->client) {
@@ -252,7 +255,7 @@ void eve_flow_fields(struct eve *e, const struct flow *f, const struct dpi_threa
         if (ap != NULL)
             json_string(&e->j, "app_proto", ap);
     }
-    json_plain(&e->j, "community_id", eve_community_id(e, f));
+    json_plain(&e->j, "community_id", eve_flow_community_id(e, f));
 }
 
 void eve_packet_fields(struct eve *e, const struct packet *p)

@@ -20,6 +20,7 @@
 
 #define EVE_EVENT_MAX (64 * 1024) /* bytes of one event line; strings are cut well before */
 #define EVE_RECORD_EVENT 1        /* ring record type of an event line */
+#define EVE_SCRATCH_SIZE (16 * 1024) /* base64 of an alert's payload (8 KiB) fits */
 
 struct ring;
 
@@ -102,6 +103,9 @@ void eve_anomaly(struct eve *e, const struct packet *p, const struct flow *f,
 void eve_applayer_anomaly(struct eve *e, const struct packet *p, const struct flow *f,
                           const struct dpi_thread *dpi, const char *layer, const char *event,
                           uint32_t sid);
+
+/* The Community ID of flow 'f' (cached per worker). */
+const char *eve_flow_community_id(struct eve *e, const struct flow *f);
 
 /* Text helpers shared with the stats writer. */
 void eve_format_ts(uint64_t ts_us, char out[40]);

@@ -1,0 +1,55 @@
+/* Running the rules: what the worker calls for each packet, raw stream chunk and
+ * application-layer transaction (detect-run.c). Alerts found while handling one
+ * packet are queued and written together, in rule order, by detect_flush. */
+#ifndef CANH_DETECT_RUN_H
+#define CANH_DETECT_RUN_H
+
+#include "detect/detect.h"
+
+struct eve;
+struct dpi_thread;
+
+/* An application-layer transaction as the rules see it. The getter returns a buffer of
+ * the transaction (enum detect_buf; 'idx' selects the instance of multi-buffers):
+ * DETECT_GET_OK with *data/*len (len may be 0), DETECT_GET_LATER when it may still come
+ * (not parsed yet, body growing), DETECT_GET_NEVER when it will never exist. 'final'
+ * says whether a present buffer can still change. */
+enum detect_get { DETECT_GET_NEVER = 0, DETECT_GET_OK, DETECT_GET_LATER };
+struct detect_tx {
+    uint8_t alproto;
+    uint64_t id;
+    bool complete[2];   /* the transaction's side (to server, to client) is complete */
+    void *ctx;
+    int (*get)(void *ctx, int buf, uint32_t idx, const uint8_t **data, uint32_t *len,
+               bool *final);
+    /* Writes the protocol's object ("http":{...}) into an alert, or NULL. */
+    void (*log)(void *ctx, struct eve *e);
+};
+
+/* The packet being handled; set before any detect_* call for it. */
+struct detect_packet {
+    const struct packet *p;
+    struct flow *f;        /* NULL for packets without a flow */
+    int dir;               /* FLOW_TO_SERVER / FLOW_TO_CLIENT */
+    bool stream_added;     /* its payload went into the TCP stream */
+    uint8_t alproto;       /* the flow's application protocol (enum alproto) */
+    uint64_t pcap_cnt;     /* position in the input, 0 when unknown */
+    uint64_t stream_size[2]; /* bytes seen per side (stream_size keyword) */
+};
+
+void detect_begin(struct detect_thread *dt, const struct detect_packet *dp);
+/* Packet rules and IP-only rules. */
+void detect_run_packet(struct detect_thread *dt);
+/* Raw stream rules over a chunk of side 'dir' ('offset': stream offset of data[0]). */
+void detect_run_stream(struct detect_thread *dt, int dir, const uint8_t *data, uint32_t len,
+                       uint64_t offset);
+/* Transaction rules of direction 'dir' over 'tx'. */
+void detect_run_tx(struct detect_thread *dt, int dir, const struct detect_tx *tx);
+/* The transaction will not be seen again: forget which rules fired on it. */
+void detect_tx_forget(struct flow *f, uint8_t alproto, uint64_t txid);
+/* Writes the queued alerts of this packet. 'pkt_src' overrides the alert's packet
+ * source label (e.g. "stream (flow timeout)"), or NULL. */
+void detect_flush(struct detect_thread *dt, struct eve *e, const struct dpi_thread *dpi,
+                  const char *pkt_src);
+
+#endif
