@@ -63,6 +63,8 @@ struct eve {
     /* Community IDs of recent flows: a flow's events (DNS query and answer, app-layer
      * events, the flow event) would otherwise hash the same 5-tuple each time. */
     struct eve_cid *cid_cache;
+    /* Scratch for encoding payloads (alerts), EVE_SCRATCH_SIZE bytes. */
+    char *scratch;
     /* "schema_version":1,"sensor":{...}: the same in every event, built by eve_init. */
     char constant[8 * CONF_STR_MAX]; /* an org of 255 control characters escapes to 1530 */
     size_t constant_len;

@@ -485,11 +485,22 @@ class CanhEngine(Engine):
         sets = []  # (key, value) in order; later wins
         conf = load_test_yaml_config(t.dir, notes)
         test_vars = conf.get("vars") or {}
+        own_path = os.path.join(t.dir, "suricata.yaml")
+        own = read_yaml(own_path) if os.path.exists(own_path) else {}
+        own_keys = set(k for k, _ in flatten(own)) if isinstance(own, dict) else set()
+        included_dropped = set()
         for key, val in flatten({k: v for k, v in conf.items() if k != "vars"}):
             if key in CANH_KEYS:
                 sets.append((key, CANH_KEYS[key](val)))
-            elif not key.startswith(("outputs", "logging")):
+            elif key.startswith(("outputs", "logging")):
+                continue
+            elif key in own_keys:
                 notes.append("suricata.yaml %s: no canh equivalent, dropped" % key)
+            else:
+                included_dropped.add(key.split(".")[0])
+        if included_dropped:
+            notes.append("suricata.yaml include: keys without canh equivalent dropped under %s"
+                         % ", ".join(sorted(included_dropped)))
         if conf.get("outputs"):
             notes.append("suricata.yaml outputs: dropped (canh's eve.json has its own fields)")
 
@@ -769,7 +780,8 @@ def run_test(t, engine, opts, scratch):
         problems.append("engine exited %d (%s)" % (rc, last[0].strip()[:160]))
     skipped_rules = engine.load_errors(stderr_text)
     if skipped_rules:
-        first = re.sub(r"^canh-sensor: [^:]*:\d+: ", "", skipped_rules[0])
+        first = re.sub(r"^canh-sensor: .*?:\d+: ", "", skipped_rules[0])
+        first = re.sub(r" \(rule skipped\)$", "", first)
         problems.append("%d rule%s skipped (%s)" % (len(skipped_rules),
                         "s" if len(skipped_rules) > 1 else "", first[:120]))
 
