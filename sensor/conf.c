@@ -45,6 +45,7 @@ struct conf_key {
 static const char *const names_checksum[] = { "yes", "no", NULL };
 static const char *const names_policy[] = { "bsd", "linux", "first", "last", NULL };
 static const char *const names_eve[] = { "flow", "dns", "http", "tls", "ssh", "anomaly", "stats", "alert", NULL };
+static const char *const names_stream_policy[] = { "first", "last", NULL };
 static const char *const names_level[] = { "error", "warning", "notice", "info", "debug", NULL };
 
 /* clang-format off */
@@ -124,6 +125,42 @@ static const struct conf_key conf_table[] = {
     { "output.stats-interval", CONF_SECONDS, OFF(stats_interval), 0, 60, NULL, 0, 86400, NULL,
       "Seconds between stats events (0: only the final one at shutdown)." },
 
+    { "stream.memcap", CONF_SIZE, OFF(stream_memcap), 0, 256 * MIB, NULL, 1 * MIB, 64 * GIB, NULL,
+      "Memory for TCP segments being reassembled, per sensor (split between workers); segments beyond it are dropped and counted, leaving a gap." },
+    { "stream.reassembly.depth", CONF_SIZE, OFF(stream_depth), 0, 1 * MIB, NULL, 0, 1 * GIB, NULL,
+      "Bytes reassembled per direction of a TCP connection (0: no limit); the rest is not inspected as stream (Suricata's default 1MiB)." },
+    { "stream.reassembly.toserver-chunk-size", CONF_SIZE, OFF(stream_chunk_toserver), 0, 2560, NULL, 64, 1 * MIB, NULL,
+      "Bytes of client data collected before stream rules inspect them (Suricata's default 2560)." },
+    { "stream.reassembly.toclient-chunk-size", CONF_SIZE, OFF(stream_chunk_toclient), 0, 2560, NULL, 64, 1 * MIB, NULL,
+      "Bytes of server data collected before stream rules inspect them (Suricata's default 2560)." },
+    { "stream.reassembly.max-segments", CONF_INT, OFF(stream_max_segments), 0, 1024, NULL, 16, 65536, NULL,
+      "Out-of-order segments held per direction of a connection; more are dropped and counted (an evasion or a flood)." },
+    { "stream.reassembly.policy", CONF_ENUM, OFF(stream_policy), 0, 0, NULL, 0, 1, names_stream_policy,
+      "Where TCP segments overlap: first (keep the bytes received first, as Suricata's default) or last." },
+    { "stream.inline", CONF_BOOL, OFF(stream_inline), 0, 0, NULL, 0, 0, NULL,
+      "Inspect TCP data as it arrives instead of once the receiver acknowledged it." },
+    { "stream.midstream", CONF_BOOL, OFF(stream_midstream), 0, 0, NULL, 0, 0, NULL,
+      "Reassemble TCP connections whose handshake was not seen (started before capture)." },
+    { "stream.async-oneside", CONF_BOOL, OFF(stream_async_oneside), 0, 0, NULL, 0, 0, NULL,
+      "Reassemble connections of which only one direction is seen (asymmetric routing)." },
+    { "app-layer.http.request-body-limit", CONF_SIZE, OFF(http_request_body_limit), 0, 100 * KIB, NULL, 0, 64 * MIB, NULL,
+      "Bytes of each HTTP request body kept for rules (after de-chunking and decompression)." },
+    { "app-layer.http.response-body-limit", CONF_SIZE, OFF(http_response_body_limit), 0, 100 * KIB, NULL, 0, 64 * MIB, NULL,
+      "Bytes of each HTTP response body kept for rules (after de-chunking and decompression)." },
+    { "app-layer.http.decompress-limit", CONF_SIZE, OFF(http_decompress_limit), 0, 1 * MIB, NULL, 4 * KIB, 256 * MIB, NULL,
+      "Bytes produced by decompressing one HTTP body at most (a defence against compression bombs)." },
+    { "default-rule-path", CONF_STRING, OFF(rule_path), SZ(rule_path), 0, "", 0, 0, NULL,
+      "Directory rule-files are relative to (empty: the configuration file's directory, or the working directory)." },
+    { "rule-files", CONF_STRING, OFF(rule_files), SZ(rule_files), 0, "", 0, 0, NULL,
+      "Rule files to load: a YAML list (or comma-separated text) of files or globs. -S FILE replaces it." },
+    { "classification-file", CONF_STRING, OFF(classification_file), SZ(classification_file), 0, "", 0, 0, NULL,
+      "classification.config (classtype to category and priority); empty: Canh's built-in copy of the standard list." },
+    { "reference-config-file", CONF_STRING, OFF(reference_file), SZ(reference_file), 0, "", 0, 0, NULL,
+      "reference.config (reference types to URLs); empty for none." },
+    { "threshold-file", CONF_STRING, OFF(threshold_file), SZ(threshold_file), 0, "", 0, 0, NULL,
+      "threshold.config (threshold, event_filter, suppress, rate_filter); empty for none." },
+    { "packet-alert-max", CONF_INT, OFF(alert_max), 0, 15, NULL, 1, 15, NULL,
+      "Alerts written for one packet at most; the rest are counted (Suricata's default 15)." },
     { "logging.level", CONF_ENUM, OFF(log_level), 0, 2, NULL, 0, 4, names_level,
       "Least severe message logged: error, warning, notice, info or debug (-v raises it)." },
 };
@@ -136,6 +173,36 @@ static const struct conf_key *conf_find(const char *key)
             return &conf_table[i];
     return NULL;
 }
+
+/* Suricata's default variables (suricata.yaml 'vars'), so ET Open loads unchanged. */
+static const struct { const char *name, *value; bool port; } conf_default_vars[] = {
+    { "HOME_NET", "[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]", false },
+    { "EXTERNAL_NET", "!$HOME_NET", false },
+    { "HTTP_SERVERS", "$HOME_NET", false },
+    { "SMTP_SERVERS", "$HOME_NET", false },
+    { "SQL_SERVERS", "$HOME_NET", false },
+    { "DNS_SERVERS", "$HOME_NET", false },
+    { "TELNET_SERVERS", "$HOME_NET", false },
+    { "AIM_SERVERS", "$EXTERNAL_NET", false },
+    { "DC_SERVERS", "$HOME_NET", false },
+    { "DNP3_SERVER", "$HOME_NET", false },
+    { "DNP3_CLIENT", "$HOME_NET", false },
+    { "MODBUS_CLIENT", "$HOME_NET", false },
+    { "MODBUS_SERVER", "$HOME_NET", false },
+    { "ENIP_CLIENT", "$HOME_NET", false },
+    { "ENIP_SERVER", "$HOME_NET", false },
+    { "HTTP_PORTS", "80", true },
+    { "SHELLCODE_PORTS", "!80", true },
+    { "ORACLE_PORTS", "1521", true },
+    { "SSH_PORTS", "22", true },
+    { "DNP3_PORTS", "20000", true },
+    { "MODBUS_PORTS", "502", true },
+    { "FILE_DATA_PORTS", "[$HTTP_PORTS,110,143]", true },
+    { "FTP_PORTS", "21", true },
+    { "GENEVE_PORTS", "6081", true },
+    { "VXLAN_PORTS", "4789", true },
+    { "TEREDO_PORTS", "3544", true },
+};
 
 void conf_defaults(struct sensor_conf *c)
 {
@@ -155,6 +222,12 @@ void conf_defaults(struct sensor_conf *c)
             break;
         }
     }
+    for (size_t i = 0; i < ARRAY_SIZE(conf_default_vars); i++) {
+        snprintf(c->vars[i].name, sizeof(c->vars[i].name), "%s", conf_default_vars[i].name);
+        snprintf(c->vars[i].value, sizeof(c->vars[i].value), "%s", conf_default_vars[i].value);
+        c->vars[i].port = conf_default_vars[i].port;
+    }
+    c->nvars = ARRAY_SIZE(conf_default_vars);
 }
 
 static int conf_names_index(const char *const *names, const char *s, size_t n)
@@ -245,9 +318,50 @@ static int conf_set_list(const struct conf_key *k, int64_t *field, const char *v
     return CANH_OK;
 }
 
+static int conf_set_var(struct sensor_conf *c, const char *name, const char *value, bool port,
+                        const char *where, char errbuf[CANH_ERRBUF_SIZE])
+{
+    size_t nl = strlen(name);
+    if (nl == 0 || nl >= sizeof(c->vars[0].name)) {
+        snprintf(errbuf, CANH_ERRBUF_SIZE, "%s: variable name '%s' is empty or too long", where, name);
+        return CANH_ERR;
+    }
+    for (size_t i = 0; i < nl; i++)
+        if (!isalnum((unsigned char)name[i]) && name[i] != '_' && name[i] != '-') {
+            snprintf(errbuf, CANH_ERRBUF_SIZE, "%s: variable name '%s' has a character other than letters, digits, '_' and '-'",
+                     where, name);
+            return CANH_ERR;
+        }
+    if (strlen(value) >= CONF_VAR_VALUE_MAX) {
+        snprintf(errbuf, CANH_ERRBUF_SIZE, "%s: value of variable %s is longer than %d characters", where, name,
+                 CONF_VAR_VALUE_MAX - 1);
+        return CANH_ERR;
+    }
+    unsigned i;
+    for (i = 0; i < c->nvars; i++)
+        if (c->vars[i].port == port && strcmp(c->vars[i].name, name) == 0)
+            break;
+    if (i == c->nvars) {
+        if (c->nvars == CONF_MAX_VARS) {
+            snprintf(errbuf, CANH_ERRBUF_SIZE, "%s: more than %d rule variables", where, CONF_MAX_VARS);
+            return CANH_ERR;
+        }
+        c->nvars++;
+    }
+    snprintf(c->vars[i].name, sizeof(c->vars[i].name), "%s", name);
+    snprintf(c->vars[i].value, sizeof(c->vars[i].value), "%s", value);
+    c->vars[i].port = port;
+    return CANH_OK;
+}
+
 int conf_set(struct sensor_conf *c, const char *key, const char *value, const char *where,
              char errbuf[CANH_ERRBUF_SIZE])
 {
+    static const char addr_prefix[] = "vars.address-groups.", port_prefix[] = "vars.port-groups.";
+    if (strncmp(key, addr_prefix, sizeof(addr_prefix) - 1) == 0)
+        return conf_set_var(c, key + sizeof(addr_prefix) - 1, value, false, where, errbuf);
+    if (strncmp(key, port_prefix, sizeof(port_prefix) - 1) == 0)
+        return conf_set_var(c, key + sizeof(port_prefix) - 1, value, true, where, errbuf);
     const struct conf_key *k = conf_find(key);
     if (k == NULL) {
         snprintf(errbuf, CANH_ERRBUF_SIZE, "%s: unknown key '%s' (canh-sensor --list-keys shows them)",
@@ -551,4 +665,7 @@ void conf_dump_values(const struct sensor_conf *c, FILE *out)
         conf_format_value(k, field, num, val, sizeof(val));
         fprintf(out, "%s: %s\n", k->key, val);
     }
+    for (unsigned i = 0; i < c->nvars; i++)
+        fprintf(out, "vars.%s.%s: \"%s\"\n", c->vars[i].port ? "port-groups" : "address-groups",
+                c->vars[i].name, c->vars[i].value);
 }

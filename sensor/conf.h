@@ -29,6 +29,18 @@ enum eve_type {
     EVE_ALERT = 1u << 7,
 };
 
+#define CONF_MAX_VARS 64      /* address and port groups ('vars:'); Suricata's default has 27 */
+#define CONF_VAR_VALUE_MAX 2048
+
+/* A rule variable: vars.address-groups.NAME or vars.port-groups.NAME. */
+struct conf_var {
+    char name[64];
+    char value[CONF_VAR_VALUE_MAX];
+    bool port;
+};
+
+enum conf_stream_policy { STREAM_CONF_POLICY_FIRST = 0, STREAM_CONF_POLICY_LAST };
+
 struct sensor_conf {
     /* sensor */
     char sensor_id[CONF_STR_MAX];
@@ -64,6 +76,29 @@ struct sensor_conf {
     int64_t dpi_max_packets_udp;
     bool dpi_guess;
     char dpi_protocols_file[CONF_STR_MAX * 4];
+    /* stream */
+    int64_t stream_memcap;
+    int64_t stream_depth;
+    int64_t stream_chunk_toserver;
+    int64_t stream_chunk_toclient;
+    int64_t stream_max_segments;
+    int64_t stream_policy; /* enum conf_stream_policy */
+    bool stream_inline;
+    bool stream_midstream;
+    bool stream_async_oneside;
+    /* app-layer */
+    int64_t http_request_body_limit;
+    int64_t http_response_body_limit;
+    int64_t http_decompress_limit;
+    /* rules */
+    char rule_path[CONF_STR_MAX * 4];
+    char rule_files[CONF_STR_MAX * 16]; /* comma-separated files or globs */
+    char classification_file[CONF_STR_MAX * 4];
+    char reference_file[CONF_STR_MAX * 4];
+    char threshold_file[CONF_STR_MAX * 4];
+    int64_t alert_max;
+    struct conf_var vars[CONF_MAX_VARS];
+    unsigned nvars;
     /* output */
     bool eve_enabled;
     char eve_filename[CONF_STR_MAX];
