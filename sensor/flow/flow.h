@@ -15,6 +15,8 @@
 
 struct ndpi_flow_struct;
 struct applayer_flow;
+struct stream_session;
+struct detect_flow;
 
 enum flow_end_reason {
     FLOW_END_TIMEOUT = 0,
@@ -86,6 +88,8 @@ struct flow {
     struct ndpi_flow_struct *ndpi; /* while dpi_state == DPI_RUNNING */
     struct applayer_flow *app;   /* Canh's app-layer parsers' state, when a parser needs any */
     struct stream_session *stream; /* TCP reassembly (stream/), NULL when none */
+    struct detect_flow *detect;  /* rule engine state (flowbits, flowints, per-tx alerts), NULL when none */
+    uint8_t alproto;             /* application protocol for rules (enum alproto, detect/detect.h) */
 };
 
 struct flow_table_conf {
