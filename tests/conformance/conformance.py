@@ -277,10 +277,12 @@ def find_value(path, obj):
 
 
 def match_key(key, expected, event):
+    """run.py's FilterCheck.match for one key. As there, a key holding JSON null counts as
+    absent, and an absent key equals an expected null."""
     if key == "has-key":
-        return find_value(expected, event) is not MISSING
+        return find_value(expected, event) not in (MISSING, None)
     if key == "not-has-key":
-        return find_value(expected, event) is MISSING
+        return find_value(expected, event) in (MISSING, None)
     if ".__find." in key:
         head, tail = key.split(".__find.", 1)
         lst = find_value(head, event)
@@ -289,7 +291,7 @@ def match_key(key, expected, event):
         return any(match_key(tail, expected, el) for el in lst if isinstance(el, dict))
     val = find_value(key, event)
     if val is MISSING:
-        return False
+        return expected is None
     try:
         if key.endswith(".__contains"):
             return expected in val
@@ -395,6 +397,76 @@ def run_filter(body, events):
         return True, ""
     return False, "%s: expected %s, got %d%s" % (describe_match(match), want, n,
                                                   near_miss(match, events))
+
+
+def self_test():
+    """The check semantics on fixed events; prints failures, returns their number."""
+    ev = {"event_type": "alert", "vlan": [3136, 7], "pcap_cnt": 5, "nul": None,
+          "alert": {"signature_id": 2, "signature": "ET POLICY x", "metadata": {"tag": ["a", "b"]}},
+          "metadata": {"flowvars": [{"ubuntu": "8.1"}]},
+          "dns": {"answers": [{"rrname": "a.example", "rrtype": "A"}, {"rrname": "b.example"}]},
+          "flow": {"alerted": False}, "payload_printable": "GOOD"}
+    cases = [
+        ("event_type", "alert", True), ("alert.signature_id", 2, True),
+        ("alert.signature_id", "2", False), ("alert.signature_id", 3, False),
+        ("vlan[0]", 3136, True), ("vlan[1]", 7, True), ("vlan[2]", 1, False),
+        ("vlan", [3136, 7], True), ("metadata.flowvars[0].ubuntu", "8.1", True),
+        ("metadata.flowvars[0].ubuntu", 8.1, False), ("flow.alerted", False, True),
+        ("flow.alerted", 0, True),  # Python's == as in run.py
+        ("missing.key", None, True), ("nul", None, True), ("missing.key", 0, False),
+        ("alert.metadata.tag.__len", 2, True), ("pcap_cnt.__len", -1, True),
+        ("alert.metadata.tag.__contains", "b", True), ("alert.metadata.tag.__contains", "c", False),
+        ("alert.signature.__startswith", "ET ", True), ("alert.signature.__endswith", " x", True),
+        ("alert.signature.__startswith", "GPL", False), ("payload_printable.__contains", "OO", True),
+        ("dns.answers.__find.rrname", "b.example", True),
+        ("dns.answers.__find.rrname", "c.example", False),
+        ("dns.answers.__find.rrtype", "A", True), ("has-key", "alert.metadata", True),
+        ("has-key", "nul", False), ("has-key", "alert.nope", False),
+        ("not-has-key", "alert.nope", True), ("not-has-key", "vlan", False),
+        ("not-has-key", "vlan[5]", True),
+    ]
+    bad = 0
+    for key, want, result in cases:
+        if match_key(key, want, ev) != result:
+            print("self-test: %s: %r should %smatch" % (key, want, "" if result else "not "))
+            bad += 1
+    events = [ev, dict(ev, pcap_cnt=4), {"event_type": "http"}]
+    for body, ok in (({"count": 2, "match": {"event_type": "alert"}}, True),
+                     ({"count": 1, "match": {"event_type": "alert", "pcap_cnt": 5}}, True),
+                     ({"count": 0, "match": {"event_type": "dns"}}, True),
+                     ({"match": {"event_type": "http"}}, True),
+                     ({"match": {"event_type": "dns"}}, False),
+                     ({"count": 1, "match": {"alert.signature_id": 2}}, False),
+                     ({"count": 1, "lt": 3, "match": {}}, False)):
+        got, msg = run_filter(body, events)
+        if got != ok:
+            print("self-test: filter %s gave %s (%s)" % (body, got, msg))
+            bad += 1
+    for body, ok in (({"match": {"event_type": "alert"}}, True), ({"match": {"alert.x": 1}}, True),
+                     ({"match": {"has-key": "alert.x"}}, True),
+                     ({"match": {"event_type": "flow", "flow.alerted": True}}, False)):
+        if is_alert_filter(body) != ok:
+            print("self-test: is_alert_filter(%s) should be %s" % (body, ok))
+            bad += 1
+    v = parse_version
+    for expr, eng, want, ok in (("min-version", "7.0.10", "7", True),
+                                ("min-version", "7.0.10", "8.0.0", False),
+                                ("min-version", "7.0.10", "7.0.10", True),
+                                ("min-version", "7.0.10", "7.0.11", False),
+                                ("gt-version", "7.0.10", "6.0.11", True),
+                                ("lt-version", "7.0.10", "8.0.5", True),
+                                ("lt-version", "999.0.0", "8.0.5", False),
+                                ("version", "7.0.10", "7", True), ("version", "7.0.10", "7.1", False),
+                                ("version", "Suricata version 7.0.10 RELEASE", "7.0.10", True)):
+        if version_ok(expr, v(eng), v(want)) != ok:
+            print("self-test: %s %s with engine %s should be %s" % (expr, want, eng, ok))
+            bad += 1
+    toks = split_args(["-k none --set stream.inline=true", "--runmode=single"])
+    if toks != ["-k", "none", "--set", "stream.inline=true", "--runmode=single"]:
+        print("self-test: split_args gave %s" % toks)
+        bad += 1
+    print("self-test: %d of %d cases failed" % (bad, len(cases) + 7 + 4 + 10 + 1))
+    return bad
 
 
 # --------------------------------------------------------------------------------------
@@ -662,6 +734,7 @@ class Result:
     def __init__(self, name, status, msg="", cmd=None, notes=None, outdir=None):
         self.name, self.status, self.msg = name, status, msg
         self.cmd, self.notes, self.outdir = cmd, notes or [], outdir
+        self.engine_failed = None  # why the engine run itself failed, if it did
 
     def line(self):
         sep = " " if self.status == "PASS" else ": "
@@ -775,6 +848,7 @@ def run_test(t, engine, opts, scratch):
         stderr_text = f.read()
 
     problems = []
+    engine_failed = rc != expected_rc
     if rc != expected_rc:
         last = [l for l in stderr_text.splitlines() if l.strip()][-1:] or [""]
         problems.append("engine exited %d (%s)" % (rc, last[0].strip()[:160]))
@@ -829,7 +903,9 @@ def run_test(t, engine, opts, scratch):
         msg = "; ".join(shown[:3])
         if len(shown) > 3:
             msg += "; +%d more" % (len(shown) - 3)
-        return Result(t.name, "FAIL", msg + tail, cmd, notes, outdir)
+        r = Result(t.name, "FAIL", msg + tail, cmd, notes, outdir)
+        r.engine_failed = problems[0] if engine_failed else None
+        return r
     if evaluated == 0:
         return Result(t.name, "SKIP", "every alert check skipped by its requires" + tail, cmd,
                       notes, outdir)
@@ -910,7 +986,11 @@ def main(argv):
     ap.add_argument("--keep", action="store_true", help="keep the output directories")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="print each command, and a note per dropped option")
+    ap.add_argument("--self-test", action="store_true",
+                    help="check the runner's own check semantics and exit")
     opts = ap.parse_args(argv)
+    if opts.self_test:
+        return 1 if self_test() else 0
 
     data = find_data_dir(opts.dir)
     if not os.path.isdir(data):
@@ -951,7 +1031,7 @@ def main(argv):
           % (len(names), data, engine.name, binary, engine.version_text,
              ", all checks" if opts.all_checks else ""))
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0, "NOALERT": 0}
-    noalert = []
+    noalert, engine_failures = [], []
     tests = []
     for n in names:
         try:
@@ -973,6 +1053,8 @@ def main(argv):
                 counts[r.status] += 1
                 if r.status == "NOALERT":
                     noalert.append(r.name)
+                if r.engine_failed:
+                    engine_failures.append(r.engine_failed)
                 print(r.line(), flush=True)
                 if opts.verbose:
                     for note in r.notes:
@@ -990,6 +1072,9 @@ def main(argv):
     p, f, s = counts["PASS"], counts["FAIL"], counts["SKIP"]
     n = p + f + s
     pct = 100.0 * p / (p + f) if p + f else 0.0
+    if engine_failures and len(engine_failures) == p + f:
+        print("conformance: the engine itself failed on every test run, e.g. %s"
+              % engine_failures[0])
     if noalert:
         print("conformance: %d tests have no alert checks and are not counted: %s"
               % (len(noalert), " ".join(noalert)))
