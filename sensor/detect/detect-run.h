@@ -47,6 +47,8 @@ void detect_run_stream(struct detect_thread *dt, int dir, const uint8_t *data, u
 void detect_run_tx(struct detect_thread *dt, int dir, const struct detect_tx *tx);
 /* The transaction will not be seen again: forget which rules fired on it. */
 void detect_tx_forget(struct flow *f, uint8_t alproto, uint64_t txid);
+/* Alerts queued for the current packet (tests). */
+unsigned detect_pending(const struct detect_thread *dt);
 /* Writes the queued alerts of this packet. 'pkt_src' overrides the alert's packet
  * source label (e.g. "stream (flow timeout)"), or NULL. */
 void detect_flush(struct detect_thread *dt, struct eve *e, const struct dpi_thread *dpi,
