@@ -37,7 +37,11 @@ Exit status 0, unless --min-pass PCT is given and X < PCT (then 1); 2 on usage e
 Engines:
   canh      BUILD/canh-sensor -r PCAP -S RULES -l OUTDIR -k none --workers 1 [--set K=V ...]
             The test's args and suricata.yaml are translated to --set options through the
-            table below (TRANSLATION); everything else is dropped (a note per option with -v).
+            table below (CANH_KEYS, CANH_KEY_PREFIXES, SURICATA_OPTIONS); everything else is
+            dropped (a note per option with -v). -k is none unless the args give another
+            value (Suricata's pcap default, checksum-checks: auto, gives up on captures with
+            bad checksums; canh's default would validate them). The variables the rules use
+            come from the test's suricata.yaml, else from Suricata's default suricata.yaml.
             Version requirements: canh is judged against the newest expectations of the
             suite, i.e. it satisfies every min-version/gt-version and no lt-version
             (--as-version changes that). Features: CANH_FEATURES.
@@ -48,6 +52,8 @@ Engines:
 
 import argparse
 import concurrent.futures
+import copy
+import fnmatch
 import json
 import os
 import re
@@ -551,6 +557,7 @@ class CanhEngine(Engine):
         self.version_text = as_version
         self.version = parse_version(as_version)
         self.features = CANH_FEATURES
+        self.known = None  # keys of --list-keys; None: not known, pass every translated key
 
     def command(self, t, outdir, notes):
         """Translates the test for canh; notes get one line per dropped option."""
@@ -577,14 +584,12 @@ class CanhEngine(Engine):
             notes.append("suricata.yaml outputs: dropped (canh's eve.json has its own fields)")
 
         # Variables: the test's own, else Suricata's defaults, for every $NAME the rules use
-        # (and those the values refer to), plus every variable the test defines.
+        # and those the values refer to (the others cannot change what the rules match).
         groups = {}
         for g in ("address-groups", "port-groups"):
             groups[g] = dict(SURICATA_DEFAULT_VARS[g])
             groups[g].update({k: str(v) for k, v in (test_vars.get(g) or {}).items()})
         wanted = rule_vars(t.rules_text)
-        for g in groups:
-            wanted |= set((test_vars.get(g) or {}).keys())
         done = set()
         while wanted - done:
             name = sorted(wanted - done)[0]
@@ -634,8 +639,29 @@ class CanhEngine(Engine):
         cmd = [self.binary, "-r", t.pcap, "-S", t.rules, "-l", outdir, "-k", checksum,
                "--workers", "1"]
         for key, val in sets:
+            if self.known is not None and key not in self.known and \
+                    not key.startswith(CANH_KEY_PREFIXES):
+                notes.append("%s: this canh-sensor does not know the key yet, dropped" % key)
+                continue
             cmd += ["--set", "%s=%s" % (key, val)]
         return cmd
+
+    def missing_keys(self):
+        """Keys of the translation table that this canh-sensor's --list-keys lacks. Those are
+        then dropped like any option without an equivalent (a key canh refuses would fail the
+        whole test); variables are always passed, the rules need them."""
+        try:
+            out = subprocess.run([self.binary, "--list-keys"], capture_output=True, text=True,
+                                 timeout=30).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            out = ""
+        have = set(l.split()[0] for l in out.splitlines() if l and not l[0].isspace())
+        if not have:
+            return ["(--list-keys listed nothing: every key is passed)"]
+        self.known = have
+        missing = [k for k in CANH_KEYS if k not in have]
+        missing += [p + "*" for p in CANH_KEY_PREFIXES if not any(h.startswith(p) for h in have)]
+        return missing
 
     @staticmethod
     def load_errors(stderr_text):
@@ -997,7 +1023,6 @@ def main(argv):
         print("SKIP conformance: %s is not there (suricata-verify material absent)" % data)
         return 0
 
-    import fnmatch
     names = sorted(n for n in os.listdir(data)
                    if os.path.isfile(os.path.join(data, n, "test.yaml")))
     if opts.tests:
@@ -1025,11 +1050,15 @@ def main(argv):
             return 2
         engine = SuricataEngine(binary, opts.as_version)
     engine.ignore_version = opts.ignore_version
+    missing = engine.missing_keys() if opts.engine == "canh" else []
 
     scratch = tempfile.mkdtemp(prefix="canh-conformance-")
     print("conformance: %d tests from %s, engine %s (%s as version %s)%s"
-          % (len(names), data, engine.name, binary, engine.version_text,
+          % (len(names), data, engine.name, os.path.abspath(binary), engine.version_text,
              ", all checks" if opts.all_checks else ""))
+    if missing:
+        print("conformance: note: canh-sensor --list-keys lacks %d key(s) of the translation "
+              "table, dropped where tests set them: %s" % (len(missing), ", ".join(missing)))
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0, "NOALERT": 0}
     noalert, engine_failures = [], []
     tests = []
@@ -1087,7 +1116,6 @@ def main(argv):
 
 def engine_for(engine):
     """A per-test copy: run_test records the test folder on it (requires: files)."""
-    import copy
     return copy.copy(engine)
 
 
@@ -1096,3 +1124,6 @@ if __name__ == "__main__":
         sys.exit(main(sys.argv[1:]))
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:  # output piped into head
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
