@@ -6,16 +6,22 @@
 #include <string.h>
 
 #include "applayer/applayer-dns.h"
+#include "detect/detect-int.h"
+#include "detect/detect-run.h"
 #include "output/output-eve-dns.h"
 
 struct applayer_thread {
     struct applayer_stats stats;
     struct dns_message *dns; /* ~80 KB: one per worker, reused for every message */
+    applayer_tx_fn tx_fn;
+    void *tx_ctx;
+    uint64_t dns_txid;       /* DNS messages of this worker: an id per message */
 };
 
 /* Per-flow state, allocated by the first parser that needs it. */
 struct applayer_flow {
     char ssh_banner[2][SSH_BANNER_MAX + 1]; /* [FLOW_TO_SERVER]: the client's line */
+    uint64_t events[(APPLAYER_EV_MAX + 63) / 64]; /* app-layer events raised on the flow */
 };
 
 static const struct {
@@ -36,6 +42,40 @@ const char *applayer_event_name(enum applayer_event ev)
 uint32_t applayer_event_sid(enum applayer_event ev)
 {
     return (unsigned)ev < APPLAYER_EV_MAX ? applayer_events[ev].sid : 0;
+}
+
+int applayer_event_by_name(const char *name)
+{
+    for (int i = 1; i < APPLAYER_EV_MAX; i++)
+        if (strcmp(applayer_events[i].name, name) == 0)
+            return i;
+    return 0;
+}
+
+bool applayer_flow_has_event(const struct flow *f, int ev)
+{
+    return f->app != NULL && ev > 0 && ev < APPLAYER_EV_MAX &&
+           (f->app->events[ev / 64] >> (ev % 64)) & 1;
+}
+
+/* Records event 'ev' on the flow (for app-layer-event rules); returns bytes allocated. */
+static int64_t flow_event(struct flow *f, enum applayer_event ev)
+{
+    int64_t allocated = 0;
+    if (f->app == NULL) {
+        f->app = calloc(1, sizeof(*f->app));
+        if (f->app == NULL)
+            return 0;
+        allocated = sizeof(*f->app);
+    }
+    f->app->events[ev / 64] |= (uint64_t)1 << (ev % 64);
+    return allocated;
+}
+
+void applayer_set_tx_hook(struct applayer_thread *a, applayer_tx_fn fn, void *ctx)
+{
+    a->tx_fn = fn;
+    a->tx_ctx = ctx;
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -66,10 +106,43 @@ static bool dns_applies(const struct flow *f, const struct packet *p, int dir,
     return dns_port(flow_server_port(f)) || dns_port(flow_client_port(f)) || dpi_is_dns(f);
 }
 
-static void dns_message(struct applayer_thread *a, struct eve *e, const struct flow *f,
-                        const struct packet *p, const struct dpi_thread *dpi,
-                        const uint8_t *msg, uint32_t len)
+/* The rule engine's view of a DNS message: dns.query is the question's name, in
+ * queries (Suricata inspects it to server). */
+static int dns_tx_get(void *ctx, int buf, uint32_t idx, const uint8_t **data, uint32_t *len,
+                      bool *final)
 {
+    const struct dns_message *m = ctx;
+    *final = true;
+    if (buf != DETECT_BUF_DNS_QUERY || idx > 0 || m->qr || !m->has_question)
+        return DETECT_GET_NEVER;
+    *data = (const uint8_t *)m->q.name;
+    *len = m->q.name_len;
+    return DETECT_GET_OK;
+}
+
+static void dns_tx_log(void *ctx, struct eve *e)
+{
+    const struct dns_message *m = ctx;
+    if (!m->has_question)
+        return;
+    char tb[8];
+    json_object_open(&e->j, "dns");
+    json_array_open(&e->j, "query");
+    json_object_open(&e->j, NULL);
+    json_plain(&e->j, "type", m->qr ? "answer" : "query");
+    json_u64(&e->j, "id", m->id);
+    json_stringn(&e->j, "rrname", m->q.name, m->q.name_len);
+    json_plain(&e->j, "rrtype", dns_rrtype_str(m->q.type, tb));
+    json_object_close(&e->j);
+    json_array_close(&e->j);
+    json_object_close(&e->j);
+}
+
+static int64_t dns_message(struct applayer_thread *a, struct eve *e, struct flow *f,
+                           const struct packet *p, const struct dpi_thread *dpi,
+                           const uint8_t *msg, uint32_t len)
+{
+    int64_t allocated = 0;
     int rc = dns_parse(msg, len, a->dns);
     STAT_INC(a->stats.dns_messages);
     if (a->dns->error != DNS_E_HEADER_TRUNCATED) {
@@ -79,6 +152,18 @@ static void dns_message(struct applayer_thread *a, struct eve *e, const struct f
             STAT_INC(a->stats.dns_queries);
     }
     eve_dns_message(e, f, dpi, a->dns, p->ts_us);
+    if (a->tx_fn != NULL && a->dns->error != DNS_E_HEADER_TRUNCATED) {
+        struct detect_tx tx = {
+            .alproto = ALPROTO_DNS,
+            .id = a->dns_txid++,
+            .complete = { true, true },
+            .ctx = a->dns,
+            .get = dns_tx_get,
+            .log = dns_tx_log,
+            .oneshot = true,
+        };
+        a->tx_fn(a->tx_ctx, a->dns->qr ? FLOW_TO_CLIENT : FLOW_TO_SERVER, &tx);
+    }
     if (rc != CANH_OK) {
         enum applayer_event ev = (unsigned)a->dns->error < DNS_E_MAX ? dns_error_event[a->dns->error]
                                                                      : APPLAYER_EV_NONE;
@@ -86,17 +171,18 @@ static void dns_message(struct applayer_thread *a, struct eve *e, const struct f
         if (ev != APPLAYER_EV_NONE) {
             STAT_INC(a->stats.events[ev]);
             eve_applayer_anomaly(e, p, f, dpi, "dns", applayer_event_name(ev), applayer_event_sid(ev));
+            allocated += flow_event(f, ev);
         }
     }
+    return allocated;
 }
 
 static int64_t dns_packet(struct applayer_thread *a, struct eve *e, struct flow *f,
                           const struct packet *p, int dir, const struct dpi_thread *dpi)
 {
-    if (p->proto == 17) {
-        dns_message(a, e, f, p, dpi, p->payload, p->payload_len);
-        return 0;
-    }
+    if (p->proto == 17)
+        return dns_message(a, e, f, p, dpi, p->payload, p->payload_len);
+    int64_t allocated = 0;
     /* TCP (RFC 1035 4.2.2, RFC 7766): length-prefixed messages. Without reassembly only
      * segments that hold whole messages are parsed. */
     const uint8_t *buf = p->payload;
@@ -106,13 +192,13 @@ static int64_t dns_packet(struct applayer_thread *a, struct eve *e, struct flow 
         uint32_t mlen, flen;
         if (dns_tcp_frame(buf, left, &msg, &mlen, &flen) != CANH_OK) {
             STAT_INC(a->stats.dns_tcp_partial);
-            return 0;
+            return allocated;
         }
-        dns_message(a, e, f, p, dpi, msg, mlen);
+        allocated += dns_message(a, e, f, p, dpi, msg, mlen);
         buf += flen;
         left -= flen;
     }
-    return 0;
+    return allocated;
 }
 
 /* ---------------------------------------------------------------------------------- */

@@ -43,6 +43,17 @@ struct applayer_stats {
 
 /* Returns NULL with the reason in errbuf. */
 struct applayer_thread *applayer_thread_new(char errbuf[CANH_ERRBUF_SIZE]);
+
+/* The rule engine's view of transactions: each one the parsers complete or update is
+ * passed to 'fn' (direction of the data, and the transaction), during applayer_packet. */
+struct detect_tx;
+typedef void (*applayer_tx_fn)(void *ctx, int dir, const struct detect_tx *tx);
+void applayer_set_tx_hook(struct applayer_thread *a, applayer_tx_fn fn, void *ctx);
+
+/* Looks an app-layer event up by its name ("dns.pointer_loop"); 0 when unknown. */
+int applayer_event_by_name(const char *name);
+/* Has flow 'f' raised app-layer event 'ev'? */
+bool applayer_flow_has_event(const struct flow *f, int ev);
 void applayer_thread_free(struct applayer_thread *a);
 const struct applayer_stats *applayer_thread_stats(const struct applayer_thread *a);
 

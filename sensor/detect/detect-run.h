@@ -11,7 +11,7 @@ struct dpi_thread;
 
 /* An application-layer transaction as the rules see it. The getter returns a buffer of
  * the transaction (enum detect_buf; 'idx' selects the instance of multi-buffers):
- * DETECT_GET_OK with *data/*len (len may be 0), DETECT_GET_LATER when it may still come
+ * DETECT_GET_OK with data and len set (len may be 0), DETECT_GET_LATER when it may still come
  * (not parsed yet, body growing), DETECT_GET_NEVER when it will never exist. 'final'
  * says whether a present buffer can still change. */
 enum detect_get { DETECT_GET_NEVER = 0, DETECT_GET_OK, DETECT_GET_LATER };
@@ -24,6 +24,7 @@ struct detect_tx {
                bool *final);
     /* Writes the protocol's object ("http":{...}) into an alert, or NULL. */
     void (*log)(void *ctx, struct eve *e);
+    bool oneshot;       /* seen once (a DNS message): nothing to remember after it */
 };
 
 /* The packet being handled; set before any detect_* call for it. */
