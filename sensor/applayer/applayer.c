@@ -215,6 +215,33 @@ static bool ssh_applies(const struct flow *f, const struct packet *p, int dir,
     return flow_server_port(f) == 22 || dpi_is_ssh(f);
 }
 
+/* The rule engine's view: ssh.proto and ssh.software of one side's line
+ * ("SSH-2.0-OpenSSH_9.2p1 Debian" gives "2.0" and "OpenSSH_9.2p1"). */
+static int ssh_tx_get(void *ctx, int buf, uint32_t idx, const uint8_t **data, uint32_t *len,
+                      bool *final)
+{
+    const char *line = ctx;
+    *final = true;
+    if (idx > 0 || strncmp(line, "SSH-", 4) != 0)
+        return DETECT_GET_NEVER;
+    const char *proto = line + 4;
+    const char *dash = strchr(proto, '-');
+    if (dash == NULL)
+        return DETECT_GET_NEVER;
+    if (buf == DETECT_BUF_SSH_PROTO) {
+        *data = (const uint8_t *)proto;
+        *len = (uint32_t)(dash - proto);
+        return DETECT_GET_OK;
+    }
+    if (buf == DETECT_BUF_SSH_SOFTWARE) {
+        const char *sw = dash + 1;
+        *data = (const uint8_t *)sw;
+        *len = (uint32_t)strcspn(sw, " ");
+        return DETECT_GET_OK;
+    }
+    return DETECT_GET_NEVER;
+}
+
 /* Each side sends "SSH-protoversion-softwareversion [comments]" CR LF; a server may send
  * other lines before it. The line is taken from the segment it starts in. */
 static int64_t ssh_packet(struct applayer_thread *a, struct eve *e, struct flow *f,
@@ -244,6 +271,16 @@ static int64_t ssh_packet(struct applayer_thread *a, struct eve *e, struct flow 
     memcpy(f->app->ssh_banner[dir], s, n);
     f->app->ssh_banner[dir][n] = '\0';
     STAT_INC(a->stats.ssh_banners);
+    if (a->tx_fn != NULL) {
+        struct detect_tx tx = {
+            .alproto = ALPROTO_SSH,
+            .id = (uint64_t)dir, /* one line per side */
+            .complete = { true, true },
+            .ctx = f->app->ssh_banner[dir],
+            .get = ssh_tx_get,
+        };
+        a->tx_fn(a->tx_ctx, dir, &tx);
+    }
     return allocated;
 }
 
