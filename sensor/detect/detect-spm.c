@@ -1,0 +1,213 @@
+/* Single-pattern search. See detect-spm.h. */
+#include "detect/detect-spm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+enum spm_kind {
+    SPM_EMPTY,   /* found at the window's start */
+    SPM_MEMCHR,  /* one byte that has no other case */
+    SPM_FILTER,  /* two-byte filter, then a full compare */
+};
+
+struct spm {
+    uint32_t len;
+    uint16_t i1, i2;  /* filter positions in the pattern */
+    uint8_t kind;     /* enum spm_kind */
+    bool nocase;
+    uint8_t c1[2];    /* byte at i1: as given and its other case (the same if none) */
+    uint8_t c2[2];    /* byte at i2, likewise */
+    uint8_t pat[];    /* 'len' bytes, lowercased when nocase */
+};
+
+/* Rank of each byte value by its frequency in network payloads, 255 the most frequent
+ * (NUL, 0x01, 'e', '0', ' ', ...) and 0 the rarest. Counted once over the payload bytes
+ * of nDPI's 248 test captures (25.8 MB; ~200 protocols, clear text and encrypted); only
+ * the order matters, to pick filter bytes that rarely occur. */
+static const uint8_t spm_byte_rank[256] = {
+    255, 254, 248, 245, 227, 212, 218, 165, 234, 193, 243, 192, 187, 209, 132, 159,
+    185, 148, 128, 172, 176, 136, 143, 191, 146, 138,  98,  83, 120, 145, 118, 100,
+    251, 109, 217, 116, 174, 154,  92, 140, 162, 135, 151, 150, 180, 225, 236, 207,
+    252, 250, 242, 232, 230, 229, 226, 228, 219, 223, 224, 114, 131, 189, 144, 152,
+    197, 205, 181, 210, 196, 221, 198, 149, 170, 177,  80, 126, 147, 203, 200, 137,
+    201, 133, 153, 190, 208, 211, 134, 155, 123, 117, 108,  44,  90,  93,  82, 164,
+    107, 249, 222, 240, 235, 253, 233, 214, 206, 239, 195, 179, 216, 220, 237, 241,
+    231, 139, 238, 244, 247, 213, 188, 184, 202, 199, 163, 102,  94, 141,  75,  67,
+    161, 115, 171, 142, 124, 129, 160,  14,  72, 156, 130, 204, 175, 183,  38,  30,
+    167,   9,   4,  28,  47,  48,  91, 104,  79,  16,  63,   0, 178,  89,  43,  68,
+    103,  54,   6,  33,   5,  95,  34, 101,  57,  71, 215,  21,  70, 168,   8,  65,
+     78,   1,  26,   7, 125,  39,  19,  46, 186,  40,  35, 127,  18,  29,  87,  11,
+    194,  76,  97,  88,  55,  36,  62,  86,  13, 169,  42,  22, 182,  17, 166,   3,
+     69,  41,  66,   2,  53,  32,  27,  37, 111,  23, 106,  45,  15,  60,  58,  74,
+     81,  56,  31,  12,  50, 110,  25,  52, 158,  77, 173,  85, 113,  51,  73,  20,
+    105,  84,  64, 157,  59,  10,  96,  99, 119,  24,  61, 122, 112,  49, 121, 246,
+};
+
+static inline uint8_t spm_lower(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c | 0x20) : c;
+}
+
+static inline uint8_t spm_upper(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') ? (uint8_t)(c & ~0x20) : c;
+}
+
+/* How common byte 'c' is; for nocase, as common as its more common case. */
+static unsigned spm_rank(uint8_t c, bool nocase)
+{
+    unsigned r = spm_byte_rank[c];
+    if (nocase) {
+        unsigned u = spm_byte_rank[spm_upper(c)];
+        if (u > r)
+            r = u;
+    }
+    return r;
+}
+
+struct spm *spm_new(const uint8_t *pat, uint32_t len, bool nocase)
+{
+    if (len > SPM_PATTERN_MAX)
+        return NULL;
+    struct spm *s = calloc(1, sizeof(*s) + len);
+    if (s == NULL)
+        return NULL;
+    s->len = len;
+    s->nocase = nocase;
+    for (uint32_t i = 0; i < len; i++)
+        s->pat[i] = nocase ? spm_lower(pat[i]) : pat[i];
+    if (len == 0) {
+        s->kind = SPM_EMPTY;
+        return s;
+    }
+    if (len == 1 && (!nocase || spm_upper(s->pat[0]) == s->pat[0])) {
+        s->kind = SPM_MEMCHR;
+        return s;
+    }
+    s->kind = SPM_FILTER;
+    /* i1: the rarest byte (the first of equals); i2: the rarest byte of another value,
+     * or, when every byte is the same, the other end. */
+    uint32_t i1 = 0;
+    for (uint32_t i = 1; i < len; i++)
+        if (spm_rank(s->pat[i], nocase) < spm_rank(s->pat[i1], nocase))
+            i1 = i;
+    uint32_t i2 = UINT32_MAX;
+    for (uint32_t i = 0; i < len; i++)
+        if (s->pat[i] != s->pat[i1] &&
+            (i2 == UINT32_MAX || spm_rank(s->pat[i], nocase) < spm_rank(s->pat[i2], nocase)))
+            i2 = i;
+    if (i2 == UINT32_MAX)
+        i2 = i1 == 0 ? len - 1 : 0;
+    s->i1 = (uint16_t)i1;
+    s->i2 = (uint16_t)i2;
+    s->c1[0] = s->pat[i1];
+    s->c2[0] = s->pat[i2];
+    s->c1[1] = nocase ? spm_upper(s->pat[i1]) : s->pat[i1];
+    s->c2[1] = nocase ? spm_upper(s->pat[i2]) : s->pat[i2];
+    return s;
+}
+
+void spm_free(struct spm *s)
+{
+    free(s);
+}
+
+uint32_t spm_len(const struct spm *s)
+{
+    return s->len;
+}
+
+size_t spm_memuse(const struct spm *s)
+{
+    return s != NULL ? sizeof(*s) + s->len : 0;
+}
+
+/* Are the 'len' bytes at 'a' equal to the lowercased 'lp', folding 'a' to lowercase? */
+static inline bool spm_eq_nocase(const uint8_t *a, const uint8_t *lp, uint32_t len)
+{
+    uint32_t i = 0;
+#if defined(__SSE2__)
+    const __m128i below_a = _mm_set1_epi8('A' - 1), above_z = _mm_set1_epi8('Z' + 1);
+    const __m128i bit = _mm_set1_epi8(0x20);
+    for (; i + 16 <= len; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(a + i));
+        /* signed compares: bytes >= 0x80 are negative, so never in 'A'..'Z' */
+        __m128i up = _mm_and_si128(_mm_cmpgt_epi8(x, below_a), _mm_cmplt_epi8(x, above_z));
+        x = _mm_or_si128(x, _mm_and_si128(up, bit));
+        __m128i y = _mm_loadu_si128((const __m128i *)(lp + i));
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) != 0xffff)
+            return false;
+    }
+#endif
+    for (; i < len; i++)
+        if (spm_lower(a[i]) != lp[i])
+            return false;
+    return true;
+}
+
+static inline bool spm_verify(const struct spm *s, const uint8_t *q, bool nocase)
+{
+    return nocase ? spm_eq_nocase(q, s->pat, s->len) : memcmp(q, s->pat, s->len) == 0;
+}
+
+/* First position in [0, npos) where the pattern starts in 'p' (which holds npos + len - 1
+ * bytes), or -1. Inlined twice so that each case mode has its own loop. */
+static inline __attribute__((always_inline)) int64_t
+spm_filter(const struct spm *s, const uint8_t *p, uint32_t npos, bool nocase)
+{
+    const uint32_t i1 = s->i1, i2 = s->i2;
+    uint32_t i = 0;
+#if defined(__SSE2__)
+    const __m128i a1 = _mm_set1_epi8((char)s->c1[0]), b1 = _mm_set1_epi8((char)s->c1[1]);
+    const __m128i a2 = _mm_set1_epi8((char)s->c2[0]), b2 = _mm_set1_epi8((char)s->c2[1]);
+    /* The loads reach p + i + 15 + max(i1, i2) <= p + npos - 1 + len - 1: in bounds. */
+    for (; i + 16 <= npos; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(p + i + i1));
+        __m128i y = _mm_loadu_si128((const __m128i *)(p + i + i2));
+        __m128i mx = _mm_cmpeq_epi8(x, a1), my = _mm_cmpeq_epi8(y, a2);
+        if (nocase) {
+            mx = _mm_or_si128(mx, _mm_cmpeq_epi8(x, b1));
+            my = _mm_or_si128(my, _mm_cmpeq_epi8(y, b2));
+        }
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_and_si128(mx, my));
+        while (mask != 0) {
+            uint32_t at = i + (uint32_t)__builtin_ctz(mask);
+            if (spm_verify(s, p + at, nocase))
+                return at;
+            mask &= mask - 1u;
+        }
+    }
+#endif
+    for (; i < npos; i++) {
+        uint8_t x = p[i + i1], y = p[i + i2];
+        if ((x == s->c1[0] || (nocase && x == s->c1[1])) &&
+            (y == s->c2[0] || (nocase && y == s->c2[1])) && spm_verify(s, p + i, nocase))
+            return i;
+    }
+    return -1;
+}
+
+int64_t spm_find(const struct spm *s, const uint8_t *data, uint32_t start, uint32_t end)
+{
+    if (start > end || end - start < s->len)
+        return -1;
+    const uint8_t *p = data + start;
+    uint32_t n = end - start;
+    switch (s->kind) {
+    case SPM_EMPTY:
+        return start;
+    case SPM_MEMCHR: {
+        const uint8_t *q = memchr(p, s->pat[0], n);
+        return q != NULL ? (int64_t)(q - data) : -1;
+    }
+    default: {
+        uint32_t npos = n - s->len + 1u;
+        int64_t r = s->nocase ? spm_filter(s, p, npos, true) : spm_filter(s, p, npos, false);
+        return r < 0 ? -1 : (int64_t)start + r;
+    }
+    }
+}
