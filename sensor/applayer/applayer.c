@@ -10,19 +10,7 @@
 #include "detect/detect-run.h"
 #include "output/output-eve-dns.h"
 
-struct applayer_thread {
-    struct applayer_stats stats;
-    struct dns_message *dns; /* ~80 KB: one per worker, reused for every message */
-    applayer_tx_fn tx_fn;
-    void *tx_ctx;
-    uint64_t dns_txid;       /* DNS messages of this worker: an id per message */
-};
-
-/* Per-flow state, allocated by the first parser that needs it. */
-struct applayer_flow {
-    char ssh_banner[2][SSH_BANNER_MAX + 1]; /* [FLOW_TO_SERVER]: the client's line */
-    uint64_t events[(APPLAYER_EV_MAX + 63) / 64]; /* app-layer events raised on the flow */
-};
+#include "applayer/applayer-int.h"
 
 static const struct {
     const char *name;
@@ -288,9 +276,10 @@ int64_t applayer_flow_free(struct flow *f)
 {
     if (f->app == NULL)
         return 0;
+    int64_t parsers = 0; /* applayer_tcp_free(f) once applayer-tcp.c is built */
     free(f->app);
     f->app = NULL;
-    return sizeof(struct applayer_flow);
+    return (int64_t)sizeof(struct applayer_flow) + parsers;
 }
 
 void applayer_ssh_banners(const struct flow *f, const char **client, const char **server)
@@ -335,6 +324,7 @@ void applayer_thread_free(struct applayer_thread *a)
     if (a == NULL)
         return;
     free(a->dns);
+    free(a->views);
     free(a);
 }
 

@@ -49,6 +49,8 @@ struct applayer_thread *applayer_thread_new(char errbuf[CANH_ERRBUF_SIZE]);
 struct detect_tx;
 typedef void (*applayer_tx_fn)(void *ctx, int dir, const struct detect_tx *tx);
 void applayer_set_tx_hook(struct applayer_thread *a, applayer_tx_fn fn, void *ctx);
+/* A new packet: the transaction views handed out for the last one may go. */
+void applayer_reset_views(struct applayer_thread *a);
 
 /* Looks an app-layer event up by its name ("dns.pointer_loop"); 0 when unknown. */
 int applayer_event_by_name(const char *name);

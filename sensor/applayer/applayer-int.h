@@ -1,0 +1,47 @@
+/* Internals shared by the files of sensor/applayer/. */
+#ifndef CANH_APPLAYER_INT_H
+#define CANH_APPLAYER_INT_H
+
+#include "applayer/applayer-dns.h"
+#include "applayer/applayer-tcp.h"
+
+struct applayer_thread {
+    struct applayer_stats stats;
+    struct dns_message *dns; /* ~80 KB: one per worker, reused for every message */
+    applayer_tx_fn tx_fn;
+    void *tx_ctx;
+    uint64_t dns_txid;       /* DNS messages of this worker: an id per message */
+    struct applayer_tcp_conf tcp_conf;
+    struct applayer_tcp_stats tcp_stats;
+    /* Views of transactions handed to the rule engine while one packet is handled;
+     * alerts point at them until they are written. */
+    struct applayer_txview *views;
+    unsigned nviews;
+};
+
+/* Per-flow state, allocated by the first parser that needs it. */
+struct applayer_flow {
+    char ssh_banner[2][SSH_BANNER_MAX + 1]; /* [FLOW_TO_SERVER]: the client's line */
+    uint64_t events[(APPLAYER_EV_MAX + 63) / 64]; /* app-layer events raised on the flow */
+    /* TCP protocols (applayer-tcp.c) */
+    uint8_t probe_fail[2];       /* detection attempts that found nothing, per side */
+    bool side_done[2];           /* the side is not parsed (unknown protocol, gave up) */
+    struct http_state *http;
+    struct tls_state *tls;
+    uint32_t gen[2];             /* parse rounds that changed side d's transactions */
+    uint32_t detect_gen[2];      /* gen[d] when rules of direction d last ran */
+    uint64_t done_upto[2];       /* HTTP: transactions below this id are inspected whole
+                                    in direction d */
+    uint64_t gc_upto;            /* HTTP: transactions below this id are freed */
+};
+
+#define APPLAYER_MAX_VIEWS 64
+
+struct applayer_txview {
+    struct applayer_flow *af;
+    const void *tx;              /* struct http_tx, or NULL for TLS */
+    int dir;
+};
+
+
+#endif
