@@ -41,7 +41,8 @@ void *sensor_reader_main(void *arg)
         if (rc != CANH_OK)
             continue;
         struct wrec_packet h = {
-            .ts_us = cp.ts_us, .caplen = cp.caplen, .wirelen = cp.wirelen, .linktype = cp.linktype,
+            .ts_us = cp.ts_us, .seq = cp.seq, .caplen = cp.caplen, .wirelen = cp.wirelen,
+            .linktype = cp.linktype,
         };
         /* A tick goes to every worker before the first packet of a new second, exactly
          * where a single worker would take it (worker_offline_tick). */

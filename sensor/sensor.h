@@ -40,6 +40,7 @@ enum worker_record {
 
 struct wrec_packet {
     uint64_t ts_us;
+    uint64_t seq;     /* capture_packet.seq */
     uint32_t caplen, wirelen;
     int32_t linktype;
     uint32_t pad;
@@ -55,6 +56,11 @@ struct worker {
     struct dpi_thread *dpi;
     uint32_t dpi_state_size;
     struct applayer_thread *applayer;
+    struct stream_thread *stream;
+    struct detect_thread *detect;   /* NULL without rules */
+    bool raw_stream;                /* some rule inspects the raw stream */
+    int raw_dir;                    /* direction being raw-inspected */
+    struct flow *cur_flow;          /* flow of the packet being handled */
     struct eve eve;
 
     struct ring *in;            /* offline, several workers: packets from the reader */
@@ -80,6 +86,9 @@ struct sensor {
     unsigned nifaces;
     bool offline;
 
+    struct detect_engine *detect; /* the rules; NULL when none are configured */
+    uint32_t rules_loaded, rules_skipped;
+
     _Atomic int stop;           /* set by SIGINT/SIGTERM: stop capturing, then flush */
     unsigned nworkers;
     struct worker *workers;
@@ -103,6 +112,10 @@ void *worker_main(void *arg);
 void worker_packet(struct worker *w, const struct capture_packet *cp);
 void worker_tick(struct worker *w, uint64_t now_us);
 void worker_finish(struct worker *w);
+
+/* sensor-rules.c: loads s->detect from -S FILE or the configuration; with 'test',
+ * prints the --test-rules summary. */
+int sensor_load_rules(struct sensor *s, const char *only_file, bool test, char errbuf[CANH_ERRBUF_SIZE]);
 
 /* sensor.c */
 void *sensor_reader_main(void *arg);

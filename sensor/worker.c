@@ -163,6 +163,7 @@ static void worker_run_ring(struct worker *w)
                 .wirelen = h->wirelen,
                 .linktype = h->linktype,
                 .data = rec + sizeof(*h),
+                .seq = h->seq,
             };
             worker_packet(w, &cp);
         }

@@ -173,6 +173,7 @@ static int capture_file_next(struct capture *c, struct capture_packet *pkt)
             cf->file_packets++;
             STAT_INC(c->stats.packets);
             STAT_ADD(c->stats.bytes, pkt->wirelen);
+            pkt->seq = c->stats.packets;
             return CANH_OK;
         }
         if (rc == PCAP_ERROR) {

@@ -20,6 +20,8 @@ struct capture_packet {
     uint32_t caplen, wirelen;
     int linktype;
     const uint8_t *data; /* valid until the next capture_next() on the same source */
+    uint64_t seq;        /* files: position of the packet in the input (1, 2, ...; Suricata's
+                            pcap_cnt); 0 on live interfaces */
 };
 
 struct capture_stats {
