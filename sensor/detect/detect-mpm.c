@@ -181,9 +181,13 @@ int mpm_builder_add(struct mpm_builder *b, const uint8_t *pat, uint32_t len, boo
 {
     if (len > MPM_PATTERN_MAX || id > MPM_ID_MAX || b->nents >= MPM_MAX_ENTRIES)
         return CANH_ELIMIT;
+    if (len > MPM_LITERAL_MAX)
+        len = MPM_LITERAL_MAX;
     int rc = mpm_builder_reserve(b, len);
     if (rc != CANH_OK)
         return rc;
+    if (len == 0)
+        nocase = false; /* one empty pattern, whatever the case mode */
     /* The folded bytes go at the end of the arena; they stay there only if new. */
     uint8_t *key = b->bytes + b->nbytes;
     if (len > 0)
@@ -300,25 +304,18 @@ struct mpm *mpm_build(struct mpm_builder *b, char errbuf[CANH_ERRBUF_SIZE])
     cnt = calloc((size_t)np + 2u, sizeof(*cnt));
     if (hsof == NULL || cnt == NULL)
         goto nomem;
-    uint32_t empty = UINT32_MAX;
-    for (uint32_t i = 0; i < np; i++) {
-        if (b->pats[i].len == 0) {
-            empty = i;
-            hsof[i] = UINT32_MAX;
-        } else {
-            hsof[i] = m->npat++;
-        }
-    }
+    for (uint32_t i = 0; i < np; i++)
+        hsof[i] = b->pats[i].len == 0 ? UINT32_MAX : m->npat++;
 
     /* Counting sort of the entries by Hyperscan pattern, then each pattern's ids sorted
      * and made unique. */
     uint32_t nalways = 0;
     for (uint32_t e = 0; e < b->nents; e++) {
-        uint32_t p = b->ents[e].pat;
-        if (p == empty)
+        uint32_t h = hsof[b->ents[e].pat];
+        if (h == UINT32_MAX)
             nalways++;
         else
-            cnt[hsof[p] + 1u]++;
+            cnt[h + 1u]++;
     }
     m->start = malloc(((size_t)m->npat + 1u) * sizeof(*m->start));
     uint32_t *flat = malloc(((size_t)b->nents + 1u) * sizeof(*flat));
@@ -332,10 +329,11 @@ struct mpm *mpm_build(struct mpm_builder *b, char errbuf[CANH_ERRBUF_SIZE])
         const struct mpm_entry *en = &b->ents[e];
         if (en->id > m->max_id)
             m->max_id = en->id;
-        if (en->pat == empty)
+        uint32_t h = hsof[en->pat];
+        if (h == UINT32_MAX)
             m->always[m->nalways++] = en->id;
         else
-            flat[cnt[hsof[en->pat]]++] = en->id;
+            flat[cnt[h]++] = en->id;
     }
     m->nalways = mpm_sort_unique(m->always, m->nalways);
     /* cnt[i] is now the end of pattern i; compact each run in place. */

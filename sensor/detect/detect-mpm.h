@@ -34,6 +34,10 @@
 #define MPM_MAX_PATTERNS (1u << 20)
 /* Bytes of one pattern: content lengths in Suricata are 16-bit. */
 #define MPM_PATTERN_MAX 65535u
+/* Hyperscan 5.4 refuses literals longer than this ("Pattern length exceeds limit"):
+ * longer patterns are cut to their first MPM_LITERAL_MAX bytes. The prefilter then
+ * finds a superset of the rules, which the engine's full content check sorts out. */
+#define MPM_LITERAL_MAX 16000u
 /* (pattern, id) pairs added to one builder: each rule adds one; the same bound as the
  * patterns leaves room for rules that share a pattern. */
 #define MPM_MAX_ENTRIES (1u << 22)
@@ -60,7 +64,8 @@ void mpm_builder_free(struct mpm_builder *b);
  * list of its ids. Patterns are the same when their bytes are, or, for two nocase
  * patterns, when their bytes are up to ASCII case; a nocase pattern and a case-sensitive
  * one are always two patterns. An empty pattern occurs in every buffer: its ids become
- * candidates on every scan.
+ * candidates on every scan. A pattern longer than MPM_LITERAL_MAX is its prefix of that
+ * length (see there).
  * Returns CANH_OK, CANH_ENOMEM, or CANH_ELIMIT when 'len' > MPM_PATTERN_MAX, 'id' >
  * MPM_ID_MAX, or the builder already holds MPM_MAX_PATTERNS patterns or
  * MPM_MAX_ENTRIES additions. The builder is unchanged on error. */
