@@ -37,18 +37,47 @@
  *    Inline mode inspects the packet's own bytes, with up to chunk-size bytes before
  *    them, on every packet that added data.
  *
- *  - Limits. depth: bytes reassembled per side (0: no limit); past it a side keeps
- *    nothing (counted once per side). memcap: bytes of segment data held by one worker's
- *    sessions; a segment that does not fit is dropped and counted, which leaves a gap.
- *    max-segments: out-of-order segments held per side (more is an attack).
+ *  - Limits. depth: bytes reassembled per side (0: no limit). As in Suricata, a segment
+ *    that would end past the depth is not kept at all (not even its part below the
+ *    depth); it marks the side depth-reached (counted once per side), raw detection
+ *    flushes, and from the side's next packet on nothing more is kept: its packets are
+ *    no longer 'added' (packet rules inspect them one by one). memcap: bytes of segment
+ *    data held by one worker's sessions; a segment that does not fit is dropped whole
+ *    and counted, which leaves a gap. max-segments: out-of-order blocks held per side
+ *    (held bytes are kept as maximal contiguous blocks; a segment that would open one
+ *    more block beyond the cap is dropped and counted: many tiny holes are an attack).
+ *
+ *  - Closing. Bytes at or beyond a side's FIN are ignored. An RST is accepted when its
+ *    sequence number lies between what the peer acknowledged and one past the highest
+ *    byte (or FIN) the sender was seen sending, inclusive (Suricata's default 'bsd'
+ *    policy wants exactly the next sequence number; the range also takes losses in the
+ *    capture); an RST from a side whose sequence numbers are unknown is accepted when it
+ *    ACKs exactly the peer's next sequence number (RST in answer to a SYN). Others are
+ *    counted (bad_rst) and ignored entirely. An RST's payload is never reassembled.
+ *    Raw detection flushes (inspects what it has regardless of the batch size) from
+ *    the moment Suricata's TCP state passes TIME_WAIT: the client sent FIN first
+ *    (CLOSE_WAIT), both sent FIN without the second being ACKed with it (CLOSING), the
+ *    connection is closed (both FINs ACKed, or an accepted RST). A server FIN alone
+ *    does not flush (FIN_WAIT1), as in Suricata.
  *
  *  - Gaps. When usable bytes are missing (lost in capture, dropped by the memcap, or
  *    ACKed data never seen), the app layer is told the gap's length (stream_app_data's
  *    *gap) and decides whether it can resynchronise; raw detection skips it.
  *
- * Sessions are created only for flows whose handshake was seen (SYN, or SYN/ACK), or for
- * any TCP flow when stream.midstream is set. Packets of a flow without a session are
- * still inspected one by one by packet rules.
+ *  - Memory. Every change in the bytes held is returned by stream_packet (or by
+ *    stream_session_free), so the caller can count it against the flow memcap: the
+ *    consumers (stream_app_consume, stream_app_done, stream_raw_inspect) only move
+ *    progress, and the bytes they released are freed by the session's next
+ *    stream_packet. Counted: segment data bytes (stats.memuse, against the memcap) and,
+ *    in the values returned, the session record itself. Buffers may have up to 2x slack
+ *    (growth by doubling), not counted.
+ *
+ * Sessions are created on a SYN (without ACK), or, when stream.midstream (or
+ * stream.async_oneside) is set, on a SYN/ACK seen first or on any packet with ACK
+ * (Suricata 7 does not pick up a SYN/ACK-first session without them either: checked
+ * against it). A midstream side starts at the first sequence number it is seen sending,
+ * or at the ACK its peer sent first. Data on a SYN (TFO) is the side's offset 0. Packets
+ * of a flow without a session are still inspected one by one by packet rules.
  *
  * Each worker owns a struct stream_thread and the sessions of its flows; nothing here
  * takes a lock. */
@@ -106,9 +135,14 @@ enum stream_side_flag {
     STREAM_SIDE_TRIGGER_RAW = 1u << 4, /* the app layer asked for raw inspection */
     STREAM_SIDE_APP_DONE = 1u << 5,    /* the app layer wants no more bytes */
     STREAM_SIDE_EOF = 1u << 6,         /* the session ended: everything held is usable */
+    STREAM_SIDE_SEEN = 1u << 7,        /* a packet from this side was seen */
+    STREAM_SIDE_FIN_ACKED = 1u << 8,   /* the peer ACKed this side's FIN */
+    STREAM_SIDE_NOREASM = 1u << 9,     /* after the depth: nothing kept, nothing 'added' */
+    STREAM_SIDE_ADDED = 1u << 10,      /* the last packet of this side added payload
+                                          (inline raw detection runs on it) */
 };
 
-struct stream_seg; /* an out-of-order segment (stream-tcp.c) */
+struct stream_seg; /* a block of contiguous held bytes (stream-tcp.c) */
 
 /* One direction of a session: the bytes one endpoint sent. */
 struct stream_side {
@@ -116,27 +150,33 @@ struct stream_side {
     uint32_t isn;              /* sequence number of offset 0 */
     uint32_t last_ack;         /* highest ACK the peer sent for these bytes (sequence) */
     bool ack_seen;             /* last_ack is set */
+    uint64_t acked;            /* offset up to which the peer ACKed (never decreases) */
+    uint64_t usable;           /* offset up to which bytes were once usable (never
+                                  decreases: async_oneside can end) */
     uint64_t fin_offset;       /* offset of the FIN, when STREAM_SIDE_FIN */
     uint64_t app_progress;     /* bytes given to and consumed by the app layer */
     uint64_t raw_progress;     /* bytes inspected by raw detection */
     uint64_t right_edge;       /* one past the highest byte seen (may have gaps below) */
-    /* In-order bytes held: offsets [buf_offset, buf_offset + buf_len). */
-    uint64_t buf_offset;
-    uint8_t *buf;
-    uint32_t buf_len, buf_size;
-    /* Segments beyond a gap, sorted by offset, not overlapping each other. */
-    struct stream_seg *ooo;
-    uint32_t nooo;
+    uint64_t gap_mark;         /* gaps ending at or below this offset were counted */
+    /* Bytes held, as maximal runs of contiguous bytes sorted by offset (no two touch):
+     * seg[0] is where the consumers read next, the others lie beyond gaps. */
+    struct stream_seg *seg;
+    uint32_t nseg, seg_size;
 };
 
 enum stream_session_flag {
     STREAM_MIDSTREAM = 1u << 0,  /* picked up without a handshake */
     STREAM_ASYNC = 1u << 1,      /* only one side has been seen (so far) */
-    STREAM_CLOSED = 1u << 2,     /* FIN both ways, or an accepted RST */
+    STREAM_CLOSED = 1u << 2,     /* FIN both ways and both ACKed, or an accepted RST */
+    STREAM_FLUSH = 1u << 3,      /* Suricata's state is past TIME_WAIT: raw detection of
+                                    both sides inspects without waiting for a batch */
 };
 
 struct stream_session {
     uint32_t flags;               /* enum stream_session_flag */
+    uint32_t mode;                /* private: the conf's switches, copied at creation (the
+                                     const accessors below have no stream_thread) */
+    uint32_t chunk[2];            /* raw inspection batch per side, from the conf */
     struct stream_side side[2];   /* [FLOW_TO_SERVER]: the client's bytes */
 };
 
@@ -149,9 +189,10 @@ struct stream_result {
     bool raw_ready;    /* raw detection of the packet's own direction should run now */
 };
 
-/* Returns NULL with the reason in errbuf. */
+/* Returns NULL with the reason in errbuf (out of memory, or memcap or max_segments 0). */
 struct stream_thread *stream_thread_new(const struct stream_conf *conf,
                                         char errbuf[CANH_ERRBUF_SIZE]);
+/* Frees the worker's context (not the sessions: flows own them). Accepts NULL. */
 void stream_thread_free(struct stream_thread *st);
 const struct stream_stats *stream_thread_stats(const struct stream_thread *st);
 
@@ -163,14 +204,15 @@ int64_t stream_packet(struct stream_thread *st, struct flow *f, const struct pac
                       struct stream_result *r);
 
 /* The app layer's view of side 'dir': contiguous usable bytes from app_progress.
- * Returns true with *data/*len set (len > 0), or false when nothing is usable. When the
+ * Returns true with *data and *len set (len > 0), or false when nothing is usable. When the
  * next usable byte is preceded by missing bytes, *gap is their count (else 0): the data
  * then starts after the gap, and the caller must call stream_app_consume with the gap
  * included (n counts from app_progress). Valid until the next call on the session. */
 bool stream_app_data(const struct stream_session *s, int dir, const uint8_t **data,
                      uint32_t *len, uint32_t *gap);
-/* The app layer consumed 'n' bytes of side 'dir' (gap included); bytes it did not consume
- * are offered again, with more after them, next time. Frees bytes no longer needed. */
+/* The app layer consumed 'n' bytes of side 'dir' (gap included; cut at the end of the
+ * usable bytes); bytes it did not consume are offered again, with more after them, next
+ * time. Bytes no longer needed are freed by the next stream_packet. */
 void stream_app_consume(struct stream_thread *st, struct stream_session *s, int dir, uint32_t n);
 /* The app layer needs no more bytes of side 'dir' (unknown protocol, parser gave up);
  * app progress then follows the usable edge. */
@@ -195,8 +237,9 @@ void stream_raw_trigger(struct stream_session *s, int dir);
  * pass. */
 void stream_session_end(struct stream_session *s);
 
-/* Frees the session of 'f' (f->stream = NULL); returns the bytes it held. Accepts a flow
- * without one. */
+/* Frees the session of 'f' (f->stream = NULL); returns the bytes it held (segment data
+ * and the session record: what stream_packet's results added up to). Accepts a flow
+ * without one (returns 0). */
 int64_t stream_session_free(struct stream_thread *st, struct flow *f);
 
 #endif
