@@ -352,12 +352,12 @@ static void count_gaps(struct stream_thread *st, struct stream_side *sd, uint64_
     while (pos < to) {
         uint64_t next = i < sd->nseg ? sd->seg[i].offset : to;
         if (next > pos) {
-            uint64_t gend = u64_min(next, to);
-            if (gend > sd->gap_mark) {
+            /* A gap is counted once, however it is consumed: by its end. */
+            if (next > sd->gap_mark) {
                 STAT_INC(st->stats.gaps);
-                sd->gap_mark = gend;
+                sd->gap_mark = next;
             }
-            pos = gend;
+            pos = u64_min(next, to);
             continue;
         }
         pos = seg_end(&sd->seg[i]);
@@ -391,8 +391,8 @@ static uint64_t side_settle(struct stream_thread *st, struct stream_session *s, 
 /* Merges [off, off+len) = bytes into side 'sd' under the overlap policy. Returns 1 when
  * bytes were added or replaced, 0 for a retransmission that changed nothing, -1
  * (counted) when the memcap or max-segments refused it. */
-static int side_insert(struct stream_thread *st, struct stream_side *sd, uint64_t off,
-                        const uint8_t *bytes, uint32_t len)
+static int side_insert(struct stream_thread *st, struct stream_side *sd, uint64_t base,
+                       uint64_t off, const uint8_t *bytes, uint32_t len)
 {
     uint64_t end = off + len;
     /* Blocks [i, j) overlap or touch the segment. */
@@ -429,8 +429,11 @@ static int side_insert(struct stream_thread *st, struct stream_side *sd, uint64_
         return -1;
     }
     if (i == j) {
-        /* Touches nothing: a block of its own. seg[0] aside, blocks lie beyond gaps. */
-        if (sd->nseg > st->conf.max_segments) {
+        /* Touches nothing: a block of its own. All blocks but one starting at the
+         * consumers' position lie beyond gaps: those are capped. */
+        uint64_t first = sd->nseg > 0 ? u64_min(sd->seg[0].offset, off) : off;
+        uint32_t ooo = sd->nseg + 1u - (first <= base ? 1u : 0u);
+        if (ooo > st->conf.max_segments) {
             STAT_INC(st->stats.segment_limit);
             return -1;
         }
@@ -480,7 +483,7 @@ static int side_insert(struct stream_thread *st, struct stream_side *sd, uint64_
         return -1;
     }
     g->len = (uint32_t)(ne - ns);
-    uint8_t *base = g->data + g->head;
+    uint8_t *out = g->data + g->head;
     /* The new segment fills the holes between the old blocks (both policies). */
     uint64_t pos = off;
     for (uint32_t k = i; k <= j && pos < end; k++) {
@@ -493,19 +496,19 @@ static int side_insert(struct stream_thread *st, struct stream_side *sd, uint64_
             blk_end = ke;
         }
         if (hole_end > pos)
-            memcpy(base + (pos - ns), bytes + (pos - off), (size_t)(hole_end - pos));
+            memcpy(out + (pos - ns), bytes + (pos - off), (size_t)(hole_end - pos));
         pos = u64_max(pos, blk_end);
     }
     /* The following blocks move into g. */
     for (uint32_t k = i + 1; k < j; k++) {
         struct stream_seg *h = &sd->seg[k];
-        memcpy(base + (h->offset - ns), h->data + h->head, h->len);
+        memcpy(out + (h->offset - ns), h->data + h->head, h->len);
         free(h->data);
     }
     if (j > i + 1)
         side_remove_segs(sd, i + 1, j - i - 1);
     if (st->conf.policy == STREAM_POLICY_LAST)
-        memcpy(base + (off - ns), bytes, len);
+        memcpy(out + (off - ns), bytes, len);
     STAT_ADD(st->stats.memuse, fresh);
     return 1;
 }
@@ -671,7 +674,7 @@ static bool handle_data(struct stream_thread *st, struct stream_session *s, cons
         off = base;
     }
     bool ahead = off > side_contig(sd, base);
-    int rc = side_insert(st, sd, off, bytes, (uint32_t)(end - off));
+    int rc = side_insert(st, sd, base, off, bytes, (uint32_t)(end - off));
     if (rc < 0)
         return false;
     if (rc > 0) {
