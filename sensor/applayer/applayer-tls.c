@@ -4,9 +4,10 @@
  * Three layers, each a small state machine fed any number of bytes at a time:
  *   records     tls_parse() reads each record header into a 5-octet buffer (the first
  *               octet tells an SSLv2 header, 3 or 4 octets with the message type), then
- *               streams the record's body: handshake bodies go to the next layer, the
- *               first octets of heartbeat and SSLv2 bodies are kept for the record's
- *               end, everything else is only counted;
+ *               the record's body: a whole handshake record goes to the next layer
+ *               (put together first when it comes in pieces), the first octets of
+ *               heartbeat and SSLv2 bodies are kept for the record's end, everything
+ *               else is only counted;
  *   handshake   hs_feed() reads each message header (4 octets, which may span records)
  *               and puts the message together in the direction's buffer, grown as
  *               bytes come and bounded by TLS_HANDSHAKE_MAX; unsupported or oversized
@@ -105,6 +106,8 @@ struct tls_side {
     uint32_t rec_len;              /* TLS: body length; SSLv2: body after the type */
     uint32_t rec_left;             /* body octets still to come */
     bool rec_parse;                /* handshake body to parse */
+    uint8_t *rec_buf;              /* a handshake record being put together */
+    uint32_t rec_have;
     bool rec_skip;                 /* unknown record skipped (TLS 1.0/1.1) */
     uint8_t head[TLS_REC_HEAD_MAX];
     uint8_t head_len;
@@ -172,6 +175,8 @@ static void tls_fail(struct tls_state *t, enum tls_event e)
         free(t->s[d].hs_buf);
         t->s[d].hs_buf = NULL;
         t->s[d].hs_cap = 0;
+        free(t->s[d].rec_buf);
+        t->s[d].rec_buf = NULL;
     }
 }
 
@@ -981,6 +986,7 @@ static void record_header_tls(struct tls_state *t, int dir)
     sd->rec_left = len;
     sd->rec_parse = false;
     sd->rec_skip = false;
+    sd->rec_have = 0;
     if (type < REC_CHANGE_CIPHER_SPEC || type > REC_HEARTBEAT) {
         tls_event(t, TLS_EV_INVALID_RECORD_TYPE);
         /* As Suricata (after Wireshark): tolerated in TLS 1.0 and 1.1 only. Suricata
@@ -1027,9 +1033,8 @@ static void record_header_tls(struct tls_state *t, int dir)
     case REC_APPLICATION_DATA:
         t->stats.encrypted_records[dir]++;
         sd->progress |= TLS_P_ENCRYPTED;
-        /* 0-RTT data may come before the ServerHello: not the end of the handshake. */
-        if (!((t->flags & F_EARLY_DATA) && !(t->flags & F_SERVER_HELLO)))
-            t->flags |= F_HANDSHAKE_DONE;
+        free(sd->rec_buf); /* the handshake is over: no record is put together any more */
+        sd->rec_buf = NULL;
         break;
     case REC_ALERT:
         t->stats.alerts[dir]++;
@@ -1056,6 +1061,10 @@ static void record_end_tls(struct tls_state *t, int dir)
 }
 
 /* Record body octets. */
+/* Record body octets. As Suricata, a handshake record is parsed once it is whole (a
+ * capture that ends inside a record shows nothing of it): it is fed to the handshake
+ * layer straight from the input when it is there whole, else put together in
+ * sd->rec_buf (at most TLS_RECORD_MAX octets). */
 static void record_body(struct tls_state *t, int dir, const uint8_t *p, uint32_t n)
 {
     struct tls_side *sd = &t->s[dir];
@@ -1066,8 +1075,31 @@ static void record_body(struct tls_state *t, int dir, const uint8_t *p, uint32_t
         memcpy(sd->head + sd->head_len, p, k);
         sd->head_len = (uint8_t)(sd->head_len + k);
     }
-    if (!sd->sslv2 && sd->rec_parse)
+    if (sd->sslv2)
+        return;
+    if (sd->rec_type == REC_APPLICATION_DATA && n > 0) {
+        /* 0-RTT data may come before the ServerHello: not the end of the handshake. */
+        if (!((t->flags & F_EARLY_DATA) && !(t->flags & F_SERVER_HELLO)))
+            t->flags |= F_HANDSHAKE_DONE;
+        return;
+    }
+    if (!sd->rec_parse)
+        return;
+    if (sd->rec_have == 0 && n == sd->rec_len) {
         hs_feed(t, dir, p, n);
+        return;
+    }
+    if (sd->rec_buf == NULL) {
+        sd->rec_buf = malloc(TLS_RECORD_MAX);
+        if (sd->rec_buf == NULL) {
+            sd->rec_parse = false; /* out of memory: the record is lost */
+            return;
+        }
+    }
+    memcpy(sd->rec_buf + sd->rec_have, p, n);
+    sd->rec_have += n;
+    if (sd->rec_have == sd->rec_len)
+        hs_feed(t, dir, sd->rec_buf, sd->rec_len);
 }
 
 static void tls_update(struct tls_state *t)
@@ -1163,6 +1195,7 @@ void tls_state_free(struct tls_state *t)
         return;
     for (int d = 0; d < 2; d++) {
         free(t->s[d].hs_buf);
+        free(t->s[d].rec_buf);
         free(t->s[d].ja3);
         free(t->s[d].cert0);
         free(t->s[d].chain);
@@ -1178,6 +1211,8 @@ size_t tls_state_memuse(const struct tls_state *t)
     for (int d = 0; d < 2; d++) {
         const struct tls_side *sd = &t->s[d];
         n += sd->hs_cap + sd->chain_size;
+        if (sd->rec_buf != NULL)
+            n += TLS_RECORD_MAX;
         if (sd->ja3 != NULL)
             n += sd->ja3_len + 1;
         if (sd->cert0 != NULL)
@@ -1200,6 +1235,8 @@ void tls_gap(struct tls_state *t, int dir)
     free(sd->hs_buf);
     sd->hs_buf = NULL;
     sd->hs_cap = 0;
+    free(sd->rec_buf);
+    sd->rec_buf = NULL;
     tls_event(t, TLS_EV_GAP);
 }
 

@@ -16,7 +16,7 @@
  * One struct tls_state per TCP flow, fed the bytes of each direction in order with
  * tls_parse() (0 = client to server, 1 = server to client), in pieces of any size: a
  * record or handshake message split anywhere is put together inside, up to the caps
- * below. Application data is counted, never copied. Once a ChangeCipherSpec has been
+ * below; as Suricata, a handshake record is parsed only once it is whole. Application data is counted, never copied. Once a ChangeCipherSpec has been
  * seen (either side, as Suricata) handshake records are counted, not parsed: they are
  * encrypted; TLS 1.3 certificates are encrypted, so a TLS 1.3 flow has none.
  *
@@ -27,9 +27,11 @@
  * consumed and counted. Nothing in the input can make the parser read out of bounds or
  * grow past the caps.
  *
- * Memory: a state is ~1 KB; a direction's handshake buffer grows to the largest message
- * it has to hold (at most TLS_HANDSHAKE_MAX) and is freed when the message is done,
- * except a Certificate message, which is kept as the chain. See tls_state_memuse(). */
+ * Memory: a state is ~1.2 KB; while the handshake lasts a direction may hold a record
+ * buffer (TLS_RECORD_MAX) and a handshake buffer grown to the largest message it has to
+ * hold (at most TLS_HANDSHAKE_MAX, freed when the message is done); what stays is the
+ * Certificate message (the chain), the parsed first certificate (~4.5 KB) and the JA3
+ * strings. See tls_state_memuse(). */
 #ifndef CANH_APPLAYER_TLS_H
 #define CANH_APPLAYER_TLS_H
 
@@ -43,7 +45,9 @@
 #define TLS_RECORD_HDR_LEN 5
 /* Largest record: 2^14 octets of plaintext (RFC 5246 6.2.1) plus 1024 for compression,
  * MAC and padding, as Suricata (SSLV3_RECORD_MAX_LEN); larger is invalid_record_length
- * and fatal, as there. Records are streamed, not buffered, so this costs no memory. */
+ * and fatal, as there. A handshake record is parsed once whole (as Suricata), so one
+ * split across calls is put together in a buffer of this size, freed once application
+ * data flows; other records are streamed, never buffered. */
 #define TLS_RECORD_MAX ((1u << 14) + 1024)
 /* Largest handshake message put together, in octets: a Certificate message holds the
  * whole chain (typically 3-8 KB, rarely past 30 KB); a ClientHello with every cipher
