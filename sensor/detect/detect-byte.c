@@ -22,6 +22,11 @@
 #define MATH_MAX_STRING 10        /* ... and 10 as a string */
 #define BYTE_MAX_OFFSET 65535     /* byte_jump / byte_extract / byte_math offsets */
 #define ISDATAAT_VAR_MAX 100000000 /* a variable isdataat at or past this never has data */
+/* Suricata computes a jump target as a pointer: one before the buffer is clamped to its
+ * start, but one so far before that the address wraps below zero lands past the end
+ * (no match). Buffers live above 2^46 (the heap and mmap areas of x86-64 Linux), so a
+ * target further back than that is taken as wrapped. */
+#define JUMP_WRAP ((__int128)1 << 46)
 /* Options after the fixed ones: byte_test's regex has 6 slots, byte_jump's PCRE returns
  * at most 10 groups (2 fixed + 8), byte_extract's regex 5 slots, byte_math 10 values in
  * all (rust/src/detect/byte_math.rs). */
@@ -1094,6 +1099,8 @@ static int exec_jump(const struct detect_byte *b, const uint8_t *buf, uint32_t l
     __int128 from = (b->flags & DETECT_BYTE_F_BEGIN) ? 0
                   : (b->flags & DETECT_BYTE_F_END) ? (__int128)len : (__int128)start + used;
     __int128 to = from + (int64_t)val;
+    if (to < -JUMP_WRAP)
+        return 0;
     if (to < 0)
         to = 0;
     else if (to > len)
