@@ -498,6 +498,17 @@ void mpm_thread_free(struct mpm_thread *t)
     free(t);
 }
 
+size_t mpm_thread_memuse(const struct mpm_thread *t)
+{
+    if (t == NULL)
+        return 0;
+    size_t scratch = 0;
+    if (t->scratch != NULL && hs_scratch_size(t->scratch, &scratch) != HS_SUCCESS)
+        scratch = 0;
+    return sizeof(*t) + scratch + (size_t)t->nwords * sizeof(*t->bits) +
+           ((size_t)t->max_id + 1u) * sizeof(*t->ids);
+}
+
 static inline void mpm_thread_add(struct mpm_thread *t, uint32_t id)
 {
     uint64_t bit = 1ull << (id & 63u);

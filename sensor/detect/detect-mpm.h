@@ -104,6 +104,9 @@ struct mpm_thread *mpm_thread_new(uint32_t max_id, struct mpm *const *mpms, size
 /* Accepts NULL. */
 void mpm_thread_free(struct mpm_thread *t);
 
+/* Bytes held by 't': the Hyperscan scratch and the candidate set. */
+size_t mpm_thread_memuse(const struct mpm_thread *t);
+
 /* Scans data[0, len) with 'm' and adds the ids behind every pattern found to the
  * candidate set of 't' (each id once, across scans, until mpm_thread_reset). 'm' may be
  * NULL (nothing found). Returns CANH_OK, or CANH_ERR if Hyperscan failed (an mpm that

@@ -7,6 +7,14 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+/* AVX2 is chosen at run time (spm_new), the rest of the sensor being built for the
+ * baseline x86-64. */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__SSE2__) && !defined(SPM_NO_AVX2)
+#define SPM_HAVE_AVX2 1
+#include <immintrin.h>
+#else
+#define SPM_HAVE_AVX2 0
+#endif
 
 enum spm_kind {
     SPM_EMPTY,   /* found at the window's start */
@@ -14,7 +22,11 @@ enum spm_kind {
     SPM_FILTER,  /* two-byte filter, then a full compare */
 };
 
+struct spm;
+typedef int64_t (*spm_filter_fn)(const struct spm *s, const uint8_t *p, uint32_t npos);
+
 struct spm {
+    spm_filter_fn filter; /* for SPM_FILTER: the loop for the case mode and the CPU */
     uint32_t len;
     uint16_t i1, i2;  /* filter positions in the pattern */
     uint8_t kind;     /* enum spm_kind */
@@ -46,6 +58,8 @@ static const uint8_t spm_byte_rank[256] = {
      81,  56,  31,  12,  50, 110,  25,  52, 158,  77, 173,  85, 113,  51,  73,  20,
     105,  84,  64, 157,  59,  10,  96,  99, 119,  24,  61, 122, 112,  49, 121, 246,
 };
+
+static spm_filter_fn spm_pick_filter(bool nocase);
 
 static inline uint8_t spm_lower(uint8_t c)
 {
@@ -89,6 +103,7 @@ struct spm *spm_new(const uint8_t *pat, uint32_t len, bool nocase)
         return s;
     }
     s->kind = SPM_FILTER;
+    s->filter = spm_pick_filter(nocase);
     /* i1: the rarest byte (the first of equals); i2: the rarest byte of another value,
      * or, when every byte is the same, the other end. */
     uint32_t i1 = 0;
@@ -154,41 +169,134 @@ static inline bool spm_verify(const struct spm *s, const uint8_t *q, bool nocase
     return nocase ? spm_eq_nocase(q, s->pat, s->len) : memcmp(q, s->pat, s->len) == 0;
 }
 
-/* First position in [0, npos) where the pattern starts in 'p' (which holds npos + len - 1
- * bytes), or -1. Inlined twice so that each case mode has its own loop. */
+/* The scalar filter over positions [i, npos). */
 static inline __attribute__((always_inline)) int64_t
-spm_filter(const struct spm *s, const uint8_t *p, uint32_t npos, bool nocase)
+spm_filter_tail(const struct spm *s, const uint8_t *p, uint32_t i, uint32_t npos, bool nocase)
 {
-    const uint32_t i1 = s->i1, i2 = s->i2;
-    uint32_t i = 0;
-#if defined(__SSE2__)
-    const __m128i a1 = _mm_set1_epi8((char)s->c1[0]), b1 = _mm_set1_epi8((char)s->c1[1]);
-    const __m128i a2 = _mm_set1_epi8((char)s->c2[0]), b2 = _mm_set1_epi8((char)s->c2[1]);
-    /* The loads reach p + i + 15 + max(i1, i2) <= p + npos - 1 + len - 1: in bounds. */
-    for (; i + 16 <= npos; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(p + i + i1));
-        __m128i y = _mm_loadu_si128((const __m128i *)(p + i + i2));
-        __m128i mx = _mm_cmpeq_epi8(x, a1), my = _mm_cmpeq_epi8(y, a2);
-        if (nocase) {
-            mx = _mm_or_si128(mx, _mm_cmpeq_epi8(x, b1));
-            my = _mm_or_si128(my, _mm_cmpeq_epi8(y, b2));
-        }
-        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_and_si128(mx, my));
-        while (mask != 0) {
-            uint32_t at = i + (uint32_t)__builtin_ctz(mask);
-            if (spm_verify(s, p + at, nocase))
-                return at;
-            mask &= mask - 1u;
-        }
-    }
-#endif
     for (; i < npos; i++) {
-        uint8_t x = p[i + i1], y = p[i + i2];
+        uint8_t x = p[i + s->i1], y = p[i + s->i2];
         if ((x == s->c1[0] || (nocase && x == s->c1[1])) &&
             (y == s->c2[0] || (nocase && y == s->c2[1])) && spm_verify(s, p + i, nocase))
             return i;
     }
     return -1;
+}
+
+/* Checks the candidates in 'mask' (bit k: position at + k) in order. */
+static inline __attribute__((always_inline)) int64_t
+spm_check_mask(const struct spm *s, const uint8_t *p, uint32_t at, uint32_t mask, bool nocase)
+{
+    while (mask != 0) {
+        uint32_t k = at + (uint32_t)__builtin_ctz(mask);
+        if (spm_verify(s, p + k, nocase))
+            return k;
+        mask &= mask - 1u;
+    }
+    return -1;
+}
+
+/* First position in [0, npos) where the pattern starts in 'p' (which holds npos + len - 1
+ * bytes), or -1. Every vector load covers positions [at, at + width) of the filter bytes,
+ * so it reaches at most p + npos - 1 + max(i1, i2) <= p + npos + len - 2: in bounds.
+ * The last, partial block is loaded overlapping the one before, its bits for positions
+ * already seen cleared. Inlined once per case mode. */
+#if defined(__SSE2__)
+static inline __attribute__((always_inline)) uint32_t
+spm_mask16(const struct spm *s, const uint8_t *p, uint32_t at, bool nocase)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(p + at + s->i1));
+    __m128i y = _mm_loadu_si128((const __m128i *)(p + at + s->i2));
+    __m128i mx = _mm_cmpeq_epi8(x, _mm_set1_epi8((char)s->c1[0]));
+    __m128i my = _mm_cmpeq_epi8(y, _mm_set1_epi8((char)s->c2[0]));
+    if (nocase) {
+        mx = _mm_or_si128(mx, _mm_cmpeq_epi8(x, _mm_set1_epi8((char)s->c1[1])));
+        my = _mm_or_si128(my, _mm_cmpeq_epi8(y, _mm_set1_epi8((char)s->c2[1])));
+    }
+    return (uint32_t)_mm_movemask_epi8(_mm_and_si128(mx, my));
+}
+#endif
+
+static inline __attribute__((always_inline)) int64_t
+spm_filter(const struct spm *s, const uint8_t *p, uint32_t npos, bool nocase)
+{
+#if defined(__SSE2__)
+    if (npos >= 16) {
+        uint32_t i = 0;
+        int64_t r;
+        for (; i + 16 <= npos; i += 16)
+            if ((r = spm_check_mask(s, p, i, spm_mask16(s, p, i, nocase), nocase)) >= 0)
+                return r;
+        if (i == npos)
+            return -1;
+        uint32_t at = npos - 16;
+        uint32_t mask = spm_mask16(s, p, at, nocase) & ~((1u << (i - at)) - 1u);
+        return spm_check_mask(s, p, at, mask, nocase);
+    }
+#endif
+    return spm_filter_tail(s, p, 0, npos, nocase);
+}
+
+static int64_t spm_filter_case(const struct spm *s, const uint8_t *p, uint32_t npos)
+{
+    return spm_filter(s, p, npos, false);
+}
+
+static int64_t spm_filter_nocase(const struct spm *s, const uint8_t *p, uint32_t npos)
+{
+    return spm_filter(s, p, npos, true);
+}
+
+#if SPM_HAVE_AVX2
+/* The same with 32 positions per block, for windows of at least 32 positions. */
+static inline __attribute__((always_inline, target("avx2"))) uint32_t
+spm_mask32(const struct spm *s, const uint8_t *p, uint32_t at, bool nocase)
+{
+    __m256i x = _mm256_loadu_si256((const __m256i *)(p + at + s->i1));
+    __m256i y = _mm256_loadu_si256((const __m256i *)(p + at + s->i2));
+    __m256i mx = _mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)s->c1[0]));
+    __m256i my = _mm256_cmpeq_epi8(y, _mm256_set1_epi8((char)s->c2[0]));
+    if (nocase) {
+        mx = _mm256_or_si256(mx, _mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)s->c1[1])));
+        my = _mm256_or_si256(my, _mm256_cmpeq_epi8(y, _mm256_set1_epi8((char)s->c2[1])));
+    }
+    return (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(mx, my));
+}
+
+static inline __attribute__((always_inline, target("avx2"))) int64_t
+spm_filter_wide(const struct spm *s, const uint8_t *p, uint32_t npos, bool nocase)
+{
+    uint32_t i = 0;
+    int64_t r;
+    for (; i + 32 <= npos; i += 32)
+        if ((r = spm_check_mask(s, p, i, spm_mask32(s, p, i, nocase), nocase)) >= 0)
+            return r;
+    if (i == npos)
+        return -1;
+    uint32_t at = npos - 32;
+    uint32_t mask = spm_mask32(s, p, at, nocase) & ~((1u << (i - at)) - 1u);
+    return spm_check_mask(s, p, at, mask, nocase);
+}
+
+static __attribute__((target("avx2"))) int64_t
+spm_filter_case_avx2(const struct spm *s, const uint8_t *p, uint32_t npos)
+{
+    return npos >= 32 ? spm_filter_wide(s, p, npos, false) : spm_filter(s, p, npos, false);
+}
+
+static __attribute__((target("avx2"))) int64_t
+spm_filter_nocase_avx2(const struct spm *s, const uint8_t *p, uint32_t npos)
+{
+    return npos >= 32 ? spm_filter_wide(s, p, npos, true) : spm_filter(s, p, npos, true);
+}
+#endif
+
+static spm_filter_fn spm_pick_filter(bool nocase)
+{
+#if SPM_HAVE_AVX2
+    if (__builtin_cpu_supports("avx2"))
+        return nocase ? spm_filter_nocase_avx2 : spm_filter_case_avx2;
+#endif
+    return nocase ? spm_filter_nocase : spm_filter_case;
 }
 
 int64_t spm_find(const struct spm *s, const uint8_t *data, uint32_t start, uint32_t end)
@@ -206,7 +314,7 @@ int64_t spm_find(const struct spm *s, const uint8_t *data, uint32_t start, uint3
     }
     default: {
         uint32_t npos = n - s->len + 1u;
-        int64_t r = s->nocase ? spm_filter(s, p, npos, true) : spm_filter(s, p, npos, false);
+        int64_t r = s->filter(s, p, npos);
         return r < 0 ? -1 : (int64_t)start + r;
     }
     }

@@ -263,10 +263,12 @@ static void test_shared_scratch(void)
     if (m1 == NULL || m2 == NULL)
         return;
     CHECK(mpm_memuse(m2) > mpm_memuse(m1));
+    CHECK_EQ(mpm_thread_memuse(NULL), 0);
     struct mpm *ms[] = { m1, m2 };
     struct mpm_thread *t = mpm_thread_new(2100, ms, 2, err);
     CHECK(t != NULL);
     if (t != NULL) {
+        CHECK(mpm_thread_memuse(t) > 2100 * 4);
         CHECK_EQ(scan(m1, t, "a short one"), CANH_OK);
         CHECK_EQ(scan(m2, t, "PATTERN-7919-X pattern-0-x pattern-15838-x"), CANH_OK);
         CHECK_STR(cands(t), "1,10,11,12");

@@ -140,6 +140,23 @@ static void test_case_folding(void)
     CHECK_EQ(spm_new((const uint8_t *)"x", SPM_PATTERN_MAX + 1u, false) == NULL, 1);
 }
 
+/* The packets and rules put to Suricata 7.0.10 (one UDP payload each; its alerts in the
+ * comments): nocase folds only ASCII letters, and depth cuts a match. */
+static void test_as_suricata(void)
+{
+    const char *p1 = "xx\xe1" "BCyy", *p2 = "@[QQ";
+    const char *p3 = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+    CHECK_EQ(find("\xc1" "bc", true, p1, 0, 7), -1);  /* sid 1: no alert */
+    CHECK_EQ(find("\xe1" "bc", true, p1, 0, 7), 2);   /* sid 2: alert */
+    CHECK_EQ(find("`", true, p2, 0, 4), -1);         /* sid 3: no alert */
+    CHECK_EQ(find("{", true, p2, 0, 4), -1);         /* sid 4: no alert */
+    CHECK_EQ(find("@", true, p2, 0, 4), 0);          /* sid 5: alert */
+    CHECK_EQ(find("abcdefghijklmnopqrstuvwxyz0123456789", true, p3, 0, 36), 0);   /* sid 6 */
+    CHECK_EQ(find("abcdefghijklmnopqrstuvwxyz0123456789", false, p3, 0, 36), -1); /* sid 7 */
+    CHECK_EQ(find("BC", false, p1, 0, 4), -1);       /* sid 8, depth:4: no alert */
+    CHECK_EQ(find("BC", false, p1, 0, 5), 3);        /* sid 9, depth:5: alert */
+}
+
 /* Periodic patterns and data made of the filter bytes: every position is a candidate. */
 static void test_periodic(void)
 {
@@ -309,6 +326,7 @@ int main(void)
 {
     test_basic();
     test_case_folding();
+    test_as_suricata();
     test_periodic();
     test_random();
     test_guard_page();
