@@ -345,8 +345,11 @@ struct detect_engine {
     unsigned alert_max;
     bool raw_stream;
 
-    /* packet rules (payload list on the packet) by protocol and direction */
+    /* packet rules by protocol and direction: those that never look at the stream,
+     * and (TCP) those that look at a packet's payload only when it was not added to a
+     * stream (pkt_s) */
     struct detect_group pkt[DG_PROTO_MAX][2];
+    struct detect_group pkt_s[2];
     /* raw stream rules, TCP only, by direction */
     struct detect_group stream[2];
     /* transaction rules: per inspection variant (buffer + transforms) of their fast
@@ -369,6 +372,7 @@ struct detect_engine {
     struct threshold_table *thresholds;
 
     struct classification *classes;
+    uint32_t pcre_max_pairs;  /* ovector pairs the largest pcre needs */
     struct detect_mpm_all *mpm_all;
     struct mpm **mpms;       /* every database, for the thread scratch */
     size_t nmpms, capmpms;
