@@ -396,9 +396,9 @@ static int side_insert(struct stream_thread *st, struct stream_side *sd, uint64_
 {
     uint64_t end = off + len;
     /* Blocks [i, j) overlap or touch the segment. */
-    uint32_t i = 0;
-    while (i < sd->nseg && seg_end(&sd->seg[i]) < off)
-        i++;
+    uint32_t i = side_find(sd, off);
+    if (i > 0 && seg_end(&sd->seg[i - 1]) == off)
+        i--;
     uint32_t j = i;
     uint64_t covered = 0;
     bool overlap = false, differ = false;
@@ -517,17 +517,26 @@ static int side_insert(struct stream_thread *st, struct stream_side *sd, uint64_
 /* Packets                                                                            */
 /* ---------------------------------------------------------------------------------- */
 
-/* Creates the session for a flow without one, if the packet allows it. */
+/* Creates the session for a flow without one, if the packet allows it. As Suricata 7
+ * (StreamTcpPacketStateNone): never on an RST; on a FIN only midstream and with data; on
+ * a SYN always; on a SYN/ACK midstream or async-oneside; on another ACK midstream. */
 static struct stream_session *session_create(struct stream_thread *st, struct flow *f,
                                              const struct packet *p, int dir)
 {
     uint8_t fl = p->tcp_flags;
-    bool syn = (fl & (TH_SYN | TH_ACK)) == TH_SYN;
-    bool synack = (fl & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK);
-    bool pickup = st->conf.midstream || st->conf.async_oneside;
+    bool syn = false, ok;
     if (fl & TH_RST)
-        return NULL;
-    if (!syn && !(pickup && (fl & TH_ACK)))
+        ok = false;
+    else if (fl & TH_FIN)
+        ok = st->conf.midstream && p->payload_len > 0;
+    else if ((fl & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
+        ok = st->conf.midstream || st->conf.async_oneside;
+    else if (fl & TH_SYN)
+        ok = syn = true;
+    else
+        ok = st->conf.midstream && (fl & TH_ACK);
+    (void)dir;
+    if (!ok)
         return NULL;
     struct stream_session *s = calloc(1, sizeof(*s));
     if (s == NULL)
@@ -546,7 +555,6 @@ static struct stream_session *session_create(struct stream_thread *st, struct fl
         s->flags |= STREAM_MIDSTREAM;
         STAT_INC(st->stats.midstream);
     }
-    (void)synack;
     STAT_INC(st->stats.sessions);
     f->stream = s;
     return s;

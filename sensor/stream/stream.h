@@ -72,10 +72,10 @@
  *    in the values returned, the session record itself. Buffers may have up to 2x slack
  *    (growth by doubling), not counted.
  *
- * Sessions are created on a SYN (without ACK), or, when stream.midstream (or
- * stream.async_oneside) is set, on a SYN/ACK seen first or on any packet with ACK
- * (Suricata 7 does not pick up a SYN/ACK-first session without them either: checked
- * against it). A midstream side starts at the first sequence number it is seen sending,
+ * Sessions are created as Suricata 7 creates them: on a SYN (without ACK); on a SYN/ACK
+ * seen first only with stream.midstream or stream.async_oneside (checked against it:
+ * without them it keeps no session); on another packet with ACK only with
+ * stream.midstream (a FIN only if it carries data); never on an RST. A midstream side starts at the first sequence number it is seen sending,
  * or at the ACK its peer sent first. Data on a SYN (TFO) is the side's offset 0. Packets
  * of a flow without a session are still inspected one by one by packet rules.
  *

@@ -404,23 +404,59 @@ static void test_async_oneside(void)
     }
 }
 
-/* The oracle check: content "AB" then "CD" (distance 0) over segments "xxAB" "CDyy".
- * Suricata 7.0.10 (IDS) alerts on packet 11, the client's FIN (state CLOSE_WAIT, past
- * TIME_WAIT: raw flush), inspecting "xxABCDyy" in one block; inline it alerts on packet
- * 6, the "CDyy" packet, whose inspected window is "xxABCDyy". */
-static const char *oracle_run(bool inline_mode, int *ready_at)
+struct pk {
+    int dir;
+    uint8_t fl;
+    uint32_t seq, ack;
+    const char *d;
+};
+
+/* Runs 'pk' with no app-layer parser and raw inspection whenever stream_raw_ready says
+ * so; returns the 1-based index of the first packet whose inspection showed "ABCD", with
+ * the bytes inspected then in 'seen' (0 if none did). */
+static int oracle_run(const struct stream_conf *c, const struct pk *pk, size_t n,
+                      struct rawbuf *seen)
 {
-    static struct rawbuf b;
     struct env e;
-    struct stream_conf c = base_conf();
-    c.inline_mode = inline_mode;
-    env_init(&e, &c);
-    struct pk {
-        int dir;
-        uint8_t fl;
-        uint32_t seq, ack;
-        const char *d;
-    } pk[] = {
+    env_init(&e, c);
+    int at = 0;
+    memset(seen, 0, sizeof(*seen));
+    for (size_t i = 0; i < n; i++) {
+        struct packet p;
+        memset(&p, 0, sizeof(p));
+        p.tcp_flags = pk[i].fl;
+        p.tcp_seq = pk[i].seq;
+        p.tcp_ack = pk[i].ack;
+        p.payload = (const uint8_t *)pk[i].d;
+        p.payload_len = pk[i].d ? (uint32_t)strlen(pk[i].d) : 0;
+        e.held += stream_packet(e.st, &e.f, &p, pk[i].dir, &e.r);
+        if (e.f.stream == NULL)
+            continue;
+        stream_app_done(e.st, e.f.stream, C2S);
+        stream_app_done(e.st, e.f.stream, S2C);
+        if (e.r.raw_ready) {
+            struct rawbuf one;
+            memset(&one, 0, sizeof(one));
+            stream_raw_inspect(e.st, e.f.stream, pk[i].dir, &p, raw_cb, &one);
+            if (pk[i].dir == C2S && strstr(one.s, "ABCD") != NULL && at == 0) {
+                at = (int)i + 1;
+                *seen = one;
+            }
+        }
+    }
+    env_done(&e);
+    return at;
+}
+
+/* The oracle checks: rule content "AB" then "CD" (distance 0) over segments "xxAB"
+ * "CDyy". Suricata 7.0.10 (IDS) alerts on packet 11, the client's FIN (its state
+ * CLOSE_WAIT is past TIME_WAIT: raw flush), having inspected "xxABCDyy" in one block;
+ * inline it alerts on packet 6, the "CDyy" packet, whose window is "xxABCDyy". Picked up
+ * midstream it alerts at the client's FIN (packet 5); an RST with a wild sequence number
+ * changes nothing (still the FIN, packet 9). */
+static void test_oracle_ab_cd(void)
+{
+    static const struct pk conv[] = {
         { C2S, TH_SYN, CISN, 0, NULL },
         { S2C, TH_SYN | TH_ACK, SISN, CISN + 1, NULL },
         { C2S, TH_ACK, CISN + 1, SISN + 1, NULL },
@@ -435,46 +471,40 @@ static const char *oracle_run(bool inline_mode, int *ready_at)
         { S2C, TH_FIN | TH_ACK, SISN + 5, CISN + 10, NULL },
         { C2S, TH_ACK, CISN + 10, SISN + 6, NULL },
     };
-    *ready_at = 0;
-    memset(&b, 0, sizeof(b));
-    for (size_t i = 0; i < ARRAY_SIZE(pk); i++) {
-        struct packet p;
-        memset(&p, 0, sizeof(p));
-        p.tcp_flags = pk[i].fl;
-        p.tcp_seq = pk[i].seq;
-        p.tcp_ack = pk[i].ack;
-        p.payload = (const uint8_t *)pk[i].d;
-        p.payload_len = pk[i].d ? (uint32_t)strlen(pk[i].d) : 0;
-        e.held += stream_packet(e.st, &e.f, &p, pk[i].dir, &e.r);
-        /* The app layer has no parser here. */
-        stream_app_done(e.st, e.f.stream, C2S);
-        stream_app_done(e.st, e.f.stream, S2C);
-        if (pk[i].dir == C2S && e.r.raw_ready) {
-            struct rawbuf one;
-            memset(&one, 0, sizeof(one));
-            stream_raw_inspect(e.st, e.f.stream, C2S, &p, raw_cb, &one);
-            if (strstr(one.s, "ABCD") != NULL && *ready_at == 0) {
-                *ready_at = (int)i + 1;
-                b = one;
-            }
-        } else if (pk[i].dir == S2C && e.r.raw_ready) {
-            struct rawbuf one;
-            stream_raw_inspect(e.st, e.f.stream, S2C, &p, raw_cb, &one);
-        }
-    }
-    env_done(&e);
-    return b.s;
-}
-
-static void test_oracle_ab_cd(void)
-{
-    int at;
-    const char *s = oracle_run(false, &at);
-    CHECK_EQ(at, 11);
-    CHECK_STR(s, "xxABCDyy");
-    s = oracle_run(true, &at);
-    CHECK_EQ(at, 6);
-    CHECK_STR(s, "xxABCDyy");
+    static const struct pk mid[] = {
+        { C2S, TH_ACK | TH_PSH, CISN + 1, SISN + 1, "xxAB" },
+        { S2C, TH_ACK, SISN + 1, CISN + 5, NULL },
+        { C2S, TH_ACK | TH_PSH, CISN + 5, SISN + 1, "CDyy" },
+        { S2C, TH_ACK, SISN + 1, CISN + 9, NULL },
+        { C2S, TH_FIN | TH_ACK, CISN + 9, SISN + 1, NULL },
+        { S2C, TH_ACK, SISN + 1, CISN + 10, NULL },
+        { C2S, TH_ACK, CISN + 10, SISN + 1, NULL },
+    };
+    static const struct pk badrst[] = {
+        { C2S, TH_SYN, CISN, 0, NULL },
+        { S2C, TH_SYN | TH_ACK, SISN, CISN + 1, NULL },
+        { C2S, TH_ACK, CISN + 1, SISN + 1, NULL },
+        { C2S, TH_ACK | TH_PSH, CISN + 1, SISN + 1, "xxAB" },
+        { S2C, TH_ACK, SISN + 1, CISN + 5, NULL },
+        { C2S, TH_RST, CISN + 50000, 0, NULL },
+        { C2S, TH_ACK | TH_PSH, CISN + 5, SISN + 1, "CDyy" },
+        { S2C, TH_ACK, SISN + 1, CISN + 9, NULL },
+        { C2S, TH_FIN | TH_ACK, CISN + 9, SISN + 1, NULL },
+        { S2C, TH_ACK, SISN + 1, CISN + 10, NULL },
+    };
+    struct rawbuf seen;
+    struct stream_conf c = base_conf();
+    CHECK_EQ(oracle_run(&c, conv, ARRAY_SIZE(conv), &seen), 11);
+    CHECK_STR(seen.s, "xxABCDyy");
+    CHECK_EQ(oracle_run(&c, badrst, ARRAY_SIZE(badrst), &seen), 9);
+    CHECK_EQ(oracle_run(&c, mid, ARRAY_SIZE(mid), &seen), 0); /* no midstream: no session */
+    c.midstream = true;
+    CHECK_EQ(oracle_run(&c, mid, ARRAY_SIZE(mid), &seen), 5);
+    CHECK_STR(seen.s, "xxABCDyy");
+    c.midstream = false;
+    c.inline_mode = true;
+    CHECK_EQ(oracle_run(&c, conv, ARRAY_SIZE(conv), &seen), 6);
+    CHECK_STR(seen.s, "xxABCDyy");
 }
 
 static void test_inline_window(void)
