@@ -458,17 +458,20 @@ static int side_insert(struct stream_thread *st, struct stream_side *sd, uint64_
         if (g->head >= front) {
             g->head -= front;
         } else {
-            uint64_t want = u64_max((uint64_t)(ne - ns), STREAM_SEG_MIN_ALLOC);
-            uint8_t *d = malloc((size_t)want);
+            /* Room in front as large as the block: segments arriving in reverse order
+             * then cost amortised O(1) per byte, not a copy of the block each. */
+            uint64_t need = ne - ns;
+            uint64_t slack = u64_min(need, STREAM_SEG_MAX_LEN - need);
+            uint8_t *d = malloc((size_t)(slack + need));
             if (d == NULL) {
                 STAT_INC(st->stats.memcap_drops);
                 return -1;
             }
-            memcpy(d + front, g->data + g->head, g->len);
+            memcpy(d + slack + front, g->data + g->head, g->len);
             free(g->data);
             g->data = d;
-            g->head = 0;
-            g->size = (uint32_t)want;
+            g->head = (uint32_t)slack;
+            g->size = (uint32_t)(slack + need);
         }
         g->offset = ns;
         g->len += front;
