@@ -911,7 +911,7 @@ void stream_raw_inspect(struct stream_thread *st, struct stream_session *s, int 
         return;
     if (st->conf.inline_mode) {
         raw_inspect_inline(s, dir, p, fn, ctx);
-        sd->flags &= ~(uint32_t)STREAM_SIDE_TRIGGER_RAW;
+        sd->flags &= ~(uint32_t)(STREAM_SIDE_TRIGGER_RAW | STREAM_SIDE_ADDED);
         return;
     }
     uint64_t end = usable_end(s, dir);

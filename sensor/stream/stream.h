@@ -29,13 +29,18 @@
  *    parser has its app progress follow the usable edge; a sensor with no raw stream
  *    rules has raw progress follow app progress (stream_conf.raw = false).
  *
- *  - Raw inspection batches (IDS mode). Like Suricata, raw detection of a side runs when
- *    at least chunk-size usable bytes wait, or the app layer asked for it
- *    (stream_raw_trigger, e.g. when an HTTP request is complete), or the side reached its
- *    depth, or the connection is closing (FIN/RST), or the flow ends. Each inspection
- *    covers the usable bytes from raw_progress, and raw_progress then moves to its end.
- *    Inline mode inspects the packet's own bytes, with up to chunk-size bytes before
- *    them, on every packet that added data.
+ *  - Raw inspection batches (IDS mode). Like Suricata (StreamReassembleRawHasDataReady),
+ *    raw detection of a side runs, on a packet of that side's direction, when the side
+ *    holds bytes beyond raw_progress and: at least chunk-size bytes are usable beyond
+ *    raw_progress (measured to the ACKed edge, gaps included), or the app layer asked for
+ *    it (stream_raw_trigger, e.g. when an HTTP request is complete), or the side reached
+ *    its depth, or the connection is closing (see "Closing"), or the flow ends. Each
+ *    inspection covers the usable bytes from raw_progress, block by block, and
+ *    raw_progress then moves to the end of the last block given (so a run of bytes split
+ *    between two batches is not seen whole: Suricata 7 does the same). Inline mode
+ *    inspects, on every packet that added data, a window of chunk-size bytes (widened to
+ *    payload + chunk/3 for large packets) around the packet's bytes, as Suricata's
+ *    StreamReassembleRawInline chooses it, and keeps chunk-size bytes before raw_progress.
  *
  *  - Limits. depth: bytes reassembled per side (0: no limit). As in Suricata, a segment
  *    that would end past the depth is not kept at all (not even its part below the
@@ -222,8 +227,9 @@ void stream_app_done(struct stream_thread *st, struct stream_session *s, int dir
  * batching rules above)? stream_raw_inspect: calls fn for each contiguous block of
  * usable bytes from raw_progress (skipping gaps; *offset is the block's stream offset)
  * until fn returns non-zero or the bytes run out, then moves raw_progress past what was
- * given and clears the trigger. In inline mode, 'p' is the packet whose bytes (with up to
- * chunk-size bytes before them) are inspected; otherwise it may be NULL. */
+ * given and clears the trigger. In inline mode, 'p' is the packet whose bytes (in their
+ * window, see above) are inspected, once, if stream_packet added them; otherwise it may
+ * be NULL. Both do nothing when stream_conf.raw is false. */
 typedef int (*stream_raw_fn)(void *ctx, const uint8_t *data, uint32_t len, uint64_t offset);
 bool stream_raw_ready(const struct stream_session *s, int dir);
 void stream_raw_inspect(struct stream_thread *st, struct stream_session *s, int dir,
