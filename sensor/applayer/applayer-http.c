@@ -124,6 +124,9 @@ struct http_dir {
     uint32_t line_end;       /* offset after the start line's LF; 0 while in it */
     uint32_t cur_line;       /* offset where the line being gathered starts */
     struct http_tx *tx;      /* transaction whose message is being read */
+    uint8_t *interim;        /* raw field lines of 100 Continue answers to 'tx' (Suricata
+                                keeps them in the final response's http.header.raw) */
+    uint32_t interim_len;
 
     /* Body. */
     http_parser parser;
@@ -1153,6 +1156,8 @@ static void field_split(struct http_state *h, struct http_tx *tx, const uint8_t 
 
 static void put(uint8_t *a, uint32_t *w, const void *s, uint32_t n)
 {
+    if (n == 0)
+        return;
     memcpy(a + *w, s, n);
     *w += n;
 }
@@ -1338,8 +1343,8 @@ static bool head_build(struct http_dir *d)
 
     /* Arena: raw field lines, start, header (when Cookie leaves it apart from start),
      * names, Host field's hostname; fields. */
-    uint64_t need = (uint64_t)rlen + start_size + (cookie_seen ? header_size : 0) +
-                    names_size + rlen;
+    uint64_t need = (uint64_t)d->interim_len + rlen + start_size +
+                    (cookie_seen ? header_size : 0) + names_size + rlen;
     struct field *fields = nuniq > 0 ? mem_alloc(h, nuniq * sizeof(*fields)) : NULL;
     uint32_t off = need <= UINT32_MAX ? arena_grow(h, m, (uint32_t)need) : SPAN_NONE;
     if (off == SPAN_NONE || (nuniq > 0 && fields == NULL)) {
@@ -1351,9 +1356,13 @@ static bool head_build(struct http_dir *d)
     uint8_t *a = m->arena;
     uint32_t w = off;
     if (!(tx->http09 && d->dir == 0)) {
+        put(a, &w, d->interim, d->interim_len);
         put(a, &w, raw, rlen);
-        m->b[MB_HEADER_RAW] = (struct span){off, rlen};
+        m->b[MB_HEADER_RAW] = (struct span){off, d->interim_len + rlen};
     }
+    mem_free(h, d->interim, d->interim_len);
+    d->interim = NULL;
+    d->interim_len = 0;
     uint32_t start_off = w;
     put(a, &w, a + m->b[MB_LINE].off, m->b[MB_LINE].len);
     put(a, &w, "\r\n", 2);
@@ -1703,6 +1712,9 @@ static const http_parser_settings framer_settings = {
 static void msg_done(struct http_dir *d)
 {
     z_free(d);
+    mem_free(d->h, d->interim, d->interim_len);
+    d->interim = NULL;
+    d->interim_len = 0;
     if (d->tx != NULL)
         d->tx->m[d->dir].progress = HTTP_PROGRESS_COMPLETE;
     d->tx = NULL;
@@ -1842,7 +1854,17 @@ static void head_done(struct http_dir *d)
         return;
     }
     if (status == 100 && te.off == SPAN_NONE && clen <= 0) {
-        /* Interim: forgotten, the final response follows for the same request. */
+        /* Interim: forgotten, the final response follows for the same request; only
+         * its field lines stay, for the final response's raw header buffer. */
+        struct span raw = m->b[MB_HEADER_RAW];
+        if (raw.off != SPAN_NONE && d->interim_len + raw.len <= h->conf.header_limit) {
+            uint8_t *b = mem_realloc(h, d->interim, d->interim_len, d->interim_len + raw.len);
+            if (b != NULL) {
+                memcpy(b + d->interim_len, m->arena + raw.off, raw.len);
+                d->interim = b;
+                d->interim_len += raw.len;
+            }
+        }
         msg_clear(h, m);
         d->tx = NULL;
         d->st = DS_IDLE;
@@ -2097,6 +2119,9 @@ static uint32_t resync_feed(struct http_dir *d, const uint8_t *p, uint32_t len)
 static void dir_close(struct http_dir *d)
 {
     z_free(d);
+    mem_free(d->h, d->interim, d->interim_len);
+    d->interim = NULL;
+    d->interim_len = 0;
     d->st = DS_CLOSED;
     d->tx = NULL;
     d->head_len = d->line_end = 0;
@@ -2141,6 +2166,7 @@ void http_state_free(struct http_state *h)
     for (int i = 0; i < 2; i++) {
         z_free(&h->d[i]);
         mem_free(h, h->d[i].head, h->d[i].head_cap);
+        mem_free(h, h->d[i].interim, h->d[i].interim_len);
     }
     struct http_tx *t = h->first;
     while (t != NULL) {

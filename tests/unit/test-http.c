@@ -580,6 +580,9 @@ static void test_no_body(void)
     feed(h, 1, "HTTP/1.1 204 No Content\r\nX-Final: 1\r\n\r\n");
     CHECK_BUF(tx, HTTP_BUF_STAT_CODE, "204");
     CHECK_BUF(tx, HTTP_BUF_HEADER_RESP, "X-Final: 1\r\n");
+    /* oracle: the interim answer's field lines stay in http.header.raw only. */
+    CHECK_BUF(tx, HTTP_BUF_HEADER_RAW_RESP, "X-Interim: 1\r\n\r\nX-Final: 1\r\n\r\n");
+    CHECK_BUF(tx, HTTP_BUF_START_RESP, "HTTP/1.1 204 No Content\r\nX-Final: 1\r\n\r\n");
     CHECK_EQ(http_tx_progress(tx, 1), HTTP_PROGRESS_COMPLETE);
     CHECK_BUF(tx, HTTP_BUF_REQUEST_BODY, "ok");
 
