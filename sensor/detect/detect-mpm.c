@@ -186,15 +186,20 @@ int mpm_builder_add(struct mpm_builder *b, const uint8_t *pat, uint32_t len, boo
     int rc = mpm_builder_reserve(b, len);
     if (rc != CANH_OK)
         return rc;
-    if (len == 0)
-        nocase = false; /* one empty pattern, whatever the case mode */
-    /* The folded bytes go at the end of the arena; they stay there only if new. */
+    /* The folded bytes go at the end of the arena; they stay there only if new. A
+     * nocase pattern without letters (the empty one included) is an exact one. */
     uint8_t *key = b->bytes + b->nbytes;
     if (len > 0)
         memcpy(key, pat, len);
-    if (nocase)
-        for (uint32_t i = 0; i < len; i++)
-            key[i] = mpm_lower(key[i]);
+    if (nocase) {
+        bool letters = false;
+        for (uint32_t i = 0; i < len; i++) {
+            uint8_t c = mpm_lower(key[i]);
+            letters = letters || c != key[i] || (c >= 'a' && c <= 'z');
+            key[i] = c;
+        }
+        nocase = letters;
+    }
     uint32_t h = mpm_hash(key, len, nocase);
     uint32_t s = h & b->mask;
     uint32_t found = UINT32_MAX;
@@ -524,6 +529,9 @@ static inline void mpm_thread_add(struct mpm_thread *t, uint32_t id)
 static int mpm_on_match(unsigned int hsid, unsigned long long from, unsigned long long to,
                         unsigned int flags, void *ctx)
 {
+    (void)from;
+    (void)to;
+    (void)flags;
     struct mpm_thread *t = ctx;
     const struct mpm *m = t->cur;
     for (uint32_t k = m->start[hsid], e = m->start[hsid + 1u]; k < e; k++)

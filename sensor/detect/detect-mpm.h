@@ -63,7 +63,7 @@ void mpm_builder_free(struct mpm_builder *b);
  * added for several ids, or several times for one id, is one Hyperscan pattern with the
  * list of its ids. Patterns are the same when their bytes are, or, for two nocase
  * patterns, when their bytes are up to ASCII case; a nocase pattern and a case-sensitive
- * one are always two patterns. An empty pattern occurs in every buffer: its ids become
+ * one are two patterns, unless the nocase one has no letter (then it is an exact one). An empty pattern occurs in every buffer: its ids become
  * candidates on every scan. A pattern longer than MPM_LITERAL_MAX is its prefix of that
  * length (see there).
  * Returns CANH_OK, CANH_ENOMEM, or CANH_ELIMIT when 'len' > MPM_PATTERN_MAX, 'id' >

@@ -1,6 +1,7 @@
 /* Single-pattern search. See detect-spm.h. */
 #include "detect/detect-spm.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,8 +34,22 @@ struct spm {
     bool nocase;
     uint8_t c1[2];    /* byte at i1: as given and its other case (the same if none) */
     uint8_t c2[2];    /* byte at i2, likewise */
+    uint16_t *fail;   /* SPM_FILTER: KMP table, fail[k] = longest proper border of
+                         pat[0..k]; it lives in the same allocation, after 'pat' */
     uint8_t pat[];    /* 'len' bytes, lowercased when nocase */
 };
+
+/* Full compares the filter search may spend, in pattern bytes: SPM_BUDGET_START plus
+ * SPM_BUDGET_PER_POS per position scanned (each compare is counted as the whole
+ * pattern). Past that, the search goes on with a linear-time algorithm (glibc's two-way
+ * memmem, or Knuth-Morris-Pratt for nocase), so that data crafted against a periodic
+ * pattern (a NOP sled, "AAAA...") costs a bounded amount per byte, not per byte times
+ * the pattern's length. */
+#define SPM_BUDGET_START 256
+#define SPM_BUDGET_PER_POS 4
+
+/* The KMP table follows the pattern, padded to an even length. */
+_Static_assert(offsetof(struct spm, pat) % _Alignof(uint16_t) == 0, "spm table alignment");
 
 /* Rank of each byte value by its frequency in network payloads, 255 the most frequent
  * (NUL, 0x01, 'e', '0', ' ', ...) and 0 the rarest. Counted once over the payload bytes
@@ -87,9 +102,18 @@ struct spm *spm_new(const uint8_t *pat, uint32_t len, bool nocase)
 {
     if (len > SPM_PATTERN_MAX)
         return NULL;
-    struct spm *s = calloc(1, sizeof(*s) + len);
+    /* the KMP table after the pattern, 2-aligned */
+    size_t tab = ((size_t)len + 1u) & ~(size_t)1u;
+    struct spm *s = calloc(1, sizeof(*s) + tab + (size_t)len * sizeof(uint16_t));
     if (s == NULL)
         return NULL;
+    /* A nocase pattern without letters is an exact one. */
+    if (nocase) {
+        bool letters = false;
+        for (uint32_t i = 0; i < len && !letters; i++)
+            letters = spm_lower(pat[i]) != spm_upper(pat[i]);
+        nocase = letters;
+    }
     s->len = len;
     s->nocase = nocase;
     for (uint32_t i = 0; i < len; i++)
@@ -98,12 +122,21 @@ struct spm *spm_new(const uint8_t *pat, uint32_t len, bool nocase)
         s->kind = SPM_EMPTY;
         return s;
     }
-    if (len == 1 && (!nocase || spm_upper(s->pat[0]) == s->pat[0])) {
+    if (len == 1 && !nocase) {
         s->kind = SPM_MEMCHR;
         return s;
     }
     s->kind = SPM_FILTER;
     s->filter = spm_pick_filter(nocase);
+    s->fail = (uint16_t *)(void *)(s->pat + tab);
+    s->fail[0] = 0;
+    for (uint32_t k = 1, b = 0; k < len; k++) {
+        while (b > 0 && s->pat[k] != s->pat[b])
+            b = s->fail[b - 1u];
+        if (s->pat[k] == s->pat[b])
+            b++;
+        s->fail[k] = (uint16_t)b;
+    }
     /* i1: the rarest byte (the first of equals); i2: the rarest byte of another value,
      * or, when every byte is the same, the other end. */
     uint32_t i1 = 0;
@@ -138,7 +171,9 @@ uint32_t spm_len(const struct spm *s)
 
 size_t spm_memuse(const struct spm *s)
 {
-    return s != NULL ? sizeof(*s) + s->len : 0;
+    if (s == NULL)
+        return 0;
+    return sizeof(*s) + (((size_t)s->len + 1u) & ~(size_t)1u) + (size_t)s->len * sizeof(uint16_t);
 }
 
 /* Are the 'len' bytes at 'a' equal to the lowercased 'lp', folding 'a' to lowercase? */
@@ -169,25 +204,72 @@ static inline bool spm_verify(const struct spm *s, const uint8_t *q, bool nocase
     return nocase ? spm_eq_nocase(q, s->pat, s->len) : memcmp(q, s->pat, s->len) == 0;
 }
 
-/* The scalar filter over positions [i, npos). */
-static inline __attribute__((always_inline)) int64_t
-spm_filter_tail(const struct spm *s, const uint8_t *p, uint32_t i, uint32_t npos, bool nocase)
+/* Knuth-Morris-Pratt from position 'from': the first position in [from, npos) where the
+ * pattern starts, or -1. Linear: at most 2 (npos + len - from) steps. */
+static int64_t spm_kmp(const struct spm *s, const uint8_t *p, uint32_t from, uint32_t npos,
+                       bool nocase)
 {
-    for (; i < npos; i++) {
-        uint8_t x = p[i + s->i1], y = p[i + s->i2];
-        if ((x == s->c1[0] || (nocase && x == s->c1[1])) &&
-            (y == s->c2[0] || (nocase && y == s->c2[1])) && spm_verify(s, p + i, nocase))
-            return i;
+    const uint32_t len = s->len, n = npos + len - 1u;
+    uint32_t k = 0;
+    for (uint32_t j = from; j < n; j++) {
+        uint8_t c = nocase ? spm_lower(p[j]) : p[j];
+        while (k > 0 && c != s->pat[k])
+            k = s->fail[k - 1u];
+        if (c == s->pat[k] && ++k == len)
+            return (int64_t)j + 1 - len;
     }
     return -1;
 }
 
-/* Checks the candidates in 'mask' (bit k: position at + k) in order. */
+/* The linear search from position 'from' once the filter's budget ran out: glibc's
+ * memmem (two-way) for an exact pattern, KMP for a nocase one. Returns the position, or
+ * SPM_NONE: no position is left to try. */
+#define SPM_NONE (-2)
+static int64_t spm_linear(const struct spm *s, const uint8_t *p, uint32_t from, uint32_t npos,
+                          bool nocase)
+{
+    int64_t r;
+    if (nocase) {
+        r = spm_kmp(s, p, from, npos, true);
+    } else {
+        const uint8_t *q = memmem(p + from, npos + s->len - 1u - from, s->pat, s->len);
+        r = q != NULL ? q - p : -1;
+    }
+    return r >= 0 ? r : SPM_NONE;
+}
+
+/* The scalar filter over positions [i, npos). */
 static inline __attribute__((always_inline)) int64_t
-spm_check_mask(const struct spm *s, const uint8_t *p, uint32_t at, uint32_t mask, bool nocase)
+spm_filter_tail(const struct spm *s, const uint8_t *p, uint32_t i, uint32_t npos, bool nocase)
+{
+    int64_t budget = SPM_BUDGET_START;
+    for (; i < npos; i++) {
+        uint8_t x = p[i + s->i1], y = p[i + s->i2];
+        budget += SPM_BUDGET_PER_POS;
+        if ((x == s->c1[0] || (nocase && x == s->c1[1])) &&
+            (y == s->c2[0] || (nocase && y == s->c2[1]))) {
+            if ((budget -= s->len) < 0) {
+                int64_t r = spm_linear(s, p, i, npos, nocase);
+                return r >= 0 ? r : -1;
+            }
+            if (spm_verify(s, p + i, nocase))
+                return i;
+        }
+    }
+    return -1;
+}
+
+/* Checks the candidates in 'mask' (bit k: position at + k) in order, each compare
+ * charged to '*budget'. Returns the position found, -1 (none of these), or, when the
+ * budget ran out, spm_linear()'s answer from the first candidate not checked. */
+static inline __attribute__((always_inline)) int64_t
+spm_check_mask(const struct spm *s, const uint8_t *p, uint32_t at, uint32_t mask,
+               uint32_t npos, int64_t *budget, bool nocase)
 {
     while (mask != 0) {
         uint32_t k = at + (uint32_t)__builtin_ctz(mask);
+        if ((*budget -= s->len) < 0)
+            return spm_linear(s, p, k, npos, nocase);
         if (spm_verify(s, p + k, nocase))
             return k;
         mask &= mask - 1u;
@@ -222,15 +304,20 @@ spm_filter(const struct spm *s, const uint8_t *p, uint32_t npos, bool nocase)
 #if defined(__SSE2__)
     if (npos >= 16) {
         uint32_t i = 0;
-        int64_t r;
-        for (; i + 16 <= npos; i += 16)
-            if ((r = spm_check_mask(s, p, i, spm_mask16(s, p, i, nocase), nocase)) >= 0)
-                return r;
+        int64_t r, budget = SPM_BUDGET_START;
+        for (; i + 16 <= npos; i += 16) {
+            budget += 16 * SPM_BUDGET_PER_POS;
+            uint32_t mask = spm_mask16(s, p, i, nocase);
+            if (mask != 0 && (r = spm_check_mask(s, p, i, mask, npos, &budget, nocase)) != -1)
+                return r >= 0 ? r : -1;
+        }
         if (i == npos)
             return -1;
         uint32_t at = npos - 16;
         uint32_t mask = spm_mask16(s, p, at, nocase) & ~((1u << (i - at)) - 1u);
-        return spm_check_mask(s, p, at, mask, nocase);
+        budget += 16 * SPM_BUDGET_PER_POS;
+        r = spm_check_mask(s, p, at, mask, npos, &budget, nocase);
+        return r >= 0 ? r : -1;
     }
 #endif
     return spm_filter_tail(s, p, 0, npos, nocase);
@@ -266,15 +353,20 @@ static inline __attribute__((always_inline, target("avx2"))) int64_t
 spm_filter_wide(const struct spm *s, const uint8_t *p, uint32_t npos, bool nocase)
 {
     uint32_t i = 0;
-    int64_t r;
-    for (; i + 32 <= npos; i += 32)
-        if ((r = spm_check_mask(s, p, i, spm_mask32(s, p, i, nocase), nocase)) >= 0)
-            return r;
+    int64_t r, budget = SPM_BUDGET_START;
+    for (; i + 32 <= npos; i += 32) {
+        budget += 32 * SPM_BUDGET_PER_POS;
+        uint32_t mask = spm_mask32(s, p, i, nocase);
+        if (mask != 0 && (r = spm_check_mask(s, p, i, mask, npos, &budget, nocase)) != -1)
+            return r >= 0 ? r : -1;
+    }
     if (i == npos)
         return -1;
     uint32_t at = npos - 32;
     uint32_t mask = spm_mask32(s, p, at, nocase) & ~((1u << (i - at)) - 1u);
-    return spm_check_mask(s, p, at, mask, nocase);
+    budget += 32 * SPM_BUDGET_PER_POS;
+    r = spm_check_mask(s, p, at, mask, npos, &budget, nocase);
+    return r >= 0 ? r : -1;
 }
 
 static __attribute__((target("avx2"))) int64_t

@@ -8,8 +8,9 @@
  *
  * Method: a one-byte exact pattern (or a nocase one that is not a letter) is memchr().
  * Anything longer is the "two-byte filter" search: for 16 candidate positions at once
- * (SSE2), the bytes at two chosen pattern positions are compared with the pattern's,
- * and only positions where both agree are compared in full. The two positions are the
+ * (SSE2; 32 with AVX2 when the CPU has it, chosen by spm_new), the bytes at two chosen
+ * pattern positions are compared with the pattern's, and only positions where both
+ * agree are compared in full. The two positions are the
  * pattern's rarest bytes by a static table of byte frequencies in network payloads, so
  * common bytes (NUL, space, digits, 'e') rarely make candidates. No per-pattern shift
  * table: an spm costs its pattern plus 24 bytes. Worst case (a periodic pattern made of

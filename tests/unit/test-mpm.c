@@ -86,12 +86,14 @@ static void test_dedup_and_order(void)
     CHECK_EQ(add(b, "xyz", false, 4), CANH_OK);
     CHECK_EQ(add(b, "z", false, 2), CANH_OK);
     CHECK_EQ(add(b, "never", false, 0), CANH_OK);
-    CHECK_EQ(mpm_builder_count(b), 5);
+    CHECK_EQ(add(b, "12-", false, 6), CANH_OK);
+    CHECK_EQ(add(b, "12-", true, 8), CANH_OK);   /* no letter: the same as exact */
+    CHECK_EQ(mpm_builder_count(b), 6);
     struct mpm *m = build(b);
     CHECK(m != NULL);
     if (m == NULL)
         return;
-    CHECK_EQ(mpm_pattern_count(m), 5);
+    CHECK_EQ(mpm_pattern_count(m), 6);
     CHECK_EQ(mpm_max_id(m), 9);
     CHECK(mpm_memuse(m) > 0);
     char err[CANH_ERRBUF_SIZE] = "";
@@ -105,6 +107,8 @@ static void test_dedup_and_order(void)
     CHECK_EQ(scan(m, t, "__xyz__abc"), CANH_OK); /* xyz found before abc */
     CHECK_STR(cands(t), "1,2,3,4,7,9");
     CHECK_STR(cands(t), "1,2,3,4,7,9");          /* asking twice changes nothing */
+    CHECK_EQ(scan(m, t, "12-"), CANH_OK);
+    CHECK_STR(cands(t), "1,2,3,4,6,7,8,9");
     mpm_thread_reset(t);
     CHECK_STR(cands(t), "");
     CHECK_EQ(scan(m, t, "ABC"), CANH_OK);        /* only the nocase pattern */

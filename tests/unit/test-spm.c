@@ -187,6 +187,73 @@ static void test_periodic(void)
     spm_free(s);
 }
 
+/* Periodic patterns over data crafted against them (runs that almost match, over and
+ * over), long enough that the filter search gives up its compares to KMP. */
+static void test_periodic_random(void)
+{
+    uint32_t cases = 0, found = 0, bad = 0;
+    for (int iter = 0; iter < 3000; iter++) {
+        static const uint8_t units[] = { 'a', 'A', 'b', 0x90 };
+        uint8_t unit[3];
+        uint32_t ulen = 1 + rnd() % 3;
+        for (uint32_t i = 0; i < ulen; i++)
+            unit[i] = units[rnd() % (iter % 2 ? 2 : 4)];
+        uint32_t plen = 8 + rnd() % 120;
+        uint8_t pat[128];
+        for (uint32_t i = 0; i < plen; i++)
+            pat[i] = unit[i % ulen];
+        if (rnd() % 2)
+            pat[rnd() % plen] = 'b';
+        uint32_t n = 500 + rnd() % 5000;
+        uint8_t *d = malloc(n);
+        /* runs of the pattern's prefix cut short by a break */
+        for (uint32_t o = 0; o < n;) {
+            uint32_t run = rnd() % (plen + 2);
+            for (uint32_t i = 0; i < run && o < n; i++)
+                d[o++] = (rnd() % 4 == 0) ? (uint8_t)(pat[i] ^ 0x20) : pat[i];
+            if (o < n)
+                d[o++] = units[rnd() % 4];
+        }
+        bool nocase = rnd() % 2;
+        struct spm *s = spm_new(pat, plen, nocase);
+        for (int w = 0; w < 4; w++) {
+            uint32_t start = w ? rnd() % n : 0, end = w ? start + rnd() % (n - start + 1) : n;
+            int64_t want = naive(pat, plen, nocase, d, start, end);
+            int64_t got = spm_find(s, d, start, end);
+            cases++;
+            found += want >= 0;
+            if (want != got && bad++ < 10)
+                fprintf(stderr, "periodic mismatch: plen=%u nocase=%d [%u,%u): want %lld got %lld\n",
+                        plen, nocase, start, end, (long long)want, (long long)got);
+        }
+        spm_free(s);
+        free(d);
+    }
+    CHECK_EQ(bad, 0);
+    CHECK(found > 0 && found < cases);
+    printf("periodic: %u searches, %u with a match, %u mismatches\n", cases, found, bad);
+}
+
+/* A NOP sled pattern over 64 KiB of sleds one byte too short: the answer, and in linear
+ * time (a few milliseconds even under sanitizers; quadratic would be seconds). */
+static void test_sled(void)
+{
+    enum { P = 200, N = P * 328 };
+    uint8_t *d = malloc(N);
+    for (uint32_t i = 0; i < N; i++)
+        d[i] = (i % P == P - 1) ? 0xcc : 0x90;
+    memset(d + N - P, 0x90, P);
+    uint8_t pat[P];
+    memset(pat, 0x90, P);
+    for (int nocase = 0; nocase < 2; nocase++) {
+        struct spm *s = spm_new(pat, P, nocase);
+        CHECK_EQ(spm_find(s, d, 0, N), N - P);
+        CHECK_EQ(spm_find(s, d, 0, N - 1), -1);
+        spm_free(s);
+    }
+    free(d);
+}
+
 /* Random bytes from a small alphabet of letters in both cases, NUL and high bytes (so
  * patterns recur and nocase matters), or from all 256 values. */
 static uint8_t rnd_byte(int alphabet)
@@ -329,6 +396,8 @@ int main(void)
     test_as_suricata();
     test_periodic();
     test_random();
+    test_periodic_random();
+    test_sled();
     test_guard_page();
     return test_done("test-spm");
 }
