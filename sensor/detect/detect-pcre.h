@@ -66,8 +66,11 @@ enum detect_pcre_buf {
 };
 
 /* Limits for patterns with the O modifier (Suricata's pcre.match-limit and
- * pcre.match-limit-recursion; both default to the values above), and a switch to keep
- * PCRE2's JIT off (for tests and for systems that forbid executable memory). */
+ * pcre.match-limit-recursion; both default to the values above; UINT32_MAX is no limit,
+ * as Suricata's -1; 0 makes every O pattern fail), and a switch to keep PCRE2's JIT off
+ * (for tests and for systems that forbid executable memory). Without a conf, O patterns
+ * get the defaults too, as in Suricata with pcre.match-limit unset. The JIT ignores the
+ * recursion limit (PCRE2's rule). */
 struct detect_pcre_conf {
     uint32_t match_limit;
     uint32_t match_limit_recursion;
