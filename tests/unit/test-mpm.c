@@ -1,8 +1,9 @@
 /* Unit tests for the Hyperscan prefilter (sensor/detect/detect-mpm.c): dedup of
  * patterns and ids, candidate order, reset, the empty matcher, the empty pattern, the
- * caps, one scratch shared by several matchers, and a comparison with a naive search
- * over many random pattern sets and buffers (both case modes, NUL and high bytes,
- * patterns at the buffers' edges). */
+ * caps, one scratch shared by several matchers, two threads scanning one matcher, and a
+ * comparison with a naive search over many random pattern sets and buffers (both case
+ * modes, NUL and high bytes, patterns at the buffers' edges). */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -322,6 +323,62 @@ static void test_dense(void)
     mpm_free(m);
 }
 
+/* One matcher, read-only, scanned by two threads at once, each with its own state. */
+struct worker_arg {
+    const struct mpm *m;
+    uint32_t bad;
+};
+
+static void *worker(void *arg)
+{
+    struct worker_arg *w = arg;
+    char err[CANH_ERRBUF_SIZE];
+    struct mpm *ms[] = { (struct mpm *)w->m };
+    struct mpm_thread *t = mpm_thread_new(3000, ms, 1, err);
+    if (t == NULL) {
+        w->bad = 1;
+        return NULL;
+    }
+    for (uint32_t i = 0; i < 20000; i++) {
+        char d[64];
+        uint32_t k = i % 1000;
+        int n = snprintf(d, sizeof(d), "..word%u..", k);
+        mpm_scan(w->m, t, (const uint8_t *)d, (uint32_t)n);
+        uint32_t c = 0;
+        const uint32_t *v = mpm_candidates(t, &c);
+        /* "word<k>" holds "word<k/10>" and "word<k/100>" as prefixes, when distinct */
+        uint32_t want = 1 + (k >= 10) + (k >= 100);
+        if (c != want || v[c - 1] != k)
+            w->bad++;
+        mpm_thread_reset(t);
+    }
+    mpm_thread_free(t);
+    return NULL;
+}
+
+static void test_threads(void)
+{
+    struct mpm_builder *b = mpm_builder_new();
+    for (uint32_t k = 0; k < 1000; k++) {
+        char p[16];
+        snprintf(p, sizeof(p), "word%u", k);
+        add(b, p, false, k);
+    }
+    struct mpm *m = build(b);
+    CHECK(m != NULL);
+    if (m == NULL)
+        return;
+    struct worker_arg a[2] = { { m, 0 }, { m, 0 } };
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+        CHECK_EQ(pthread_create(&th[i], NULL, worker, &a[i]), 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    CHECK_EQ(a[0].bad, 0);
+    CHECK_EQ(a[1].bad, 0);
+    mpm_free(m);
+}
+
 static uint8_t rnd_byte(int alphabet)
 {
     static const uint8_t small[] = { 'a', 'A', 'b', 'B', 0x00, 0xff, 0xc1, 0xe1, '@', '`' };
@@ -449,6 +506,7 @@ int main(void)
     test_limits();
     test_shared_scratch();
     test_dense();
+    test_threads();
     test_random();
     return test_done("test-mpm");
 }
