@@ -124,6 +124,8 @@ struct http_dir {
     uint32_t line_end;       /* offset after the start line's LF; 0 while in it */
     uint32_t cur_line;       /* offset where the line being gathered starts */
     struct http_tx *tx;      /* transaction whose message is being read */
+    struct http_tx *prev;    /* requests: the last complete one, which gets the lines
+                                that follow it until one starts with a known method */
     uint8_t *interim;        /* raw field lines of 100 Continue answers to 'tx' (Suricata
                                 keeps them in the final response's http.header.raw) */
     uint32_t interim_len;
@@ -1711,6 +1713,8 @@ static const http_parser_settings framer_settings = {
  * for the next message. */
 static void msg_done(struct http_dir *d)
 {
+    if (d->dir == 0 && d->tx != NULL)
+        d->prev = d->tx;
     z_free(d);
     mem_free(d->h, d->interim, d->interim_len);
     d->interim = NULL;
@@ -1766,6 +1770,7 @@ static void body_start(struct http_dir *d, int64_t len, bool chunked, bool until
 
 static void dir_resync(struct http_dir *d)
 {
+    d->prev = NULL;
     STAT_INC(d->h->stats->resyncs);
     d->st = DS_RESYNC;
     d->resync = true;
@@ -1886,8 +1891,19 @@ static void head_done(struct http_dir *d)
     }
 }
 
+/* Bytes after a complete request that do not start a request: more body of it. */
+static void body_unexpected(struct http_dir *d, const uint8_t *p, uint32_t n)
+{
+    struct http_tx *prev = d->prev;
+    tx_event(d->h, prev, HTTP_EV_REQUEST_BODY_UNEXPECTED);
+    d->tx = prev;
+    d->store_stop = false;
+    body_store(d, p, n);
+    d->tx = NULL;
+}
+
 /* The start line of direction d is whole: d->head[0, line_end). Returns false when the
- * line is not a message start (then it is dropped). */
+ * line is not a message start (then it is dropped, or is body of the request before). */
 static bool start_line(struct http_dir *d)
 {
     struct http_state *h = d->h;
@@ -1900,6 +1916,17 @@ static bool start_line(struct http_dir *d)
         while (i < len && is_space(line[i]))
             i++;
         uint32_t ms = i;
+        if (d->prev != NULL && !d->resync) {
+            /* libhtp's REQ_FINALIZE: after a request, a line whose first word is not a
+             * known method is more body of that request, however it looks. */
+            uint32_t e = ms;
+            while (e < len && !is_space(line[e]))
+                e++;
+            if (!method_known(line + ms, e - ms)) {
+                body_unexpected(d, d->head, d->line_end);
+                return false;
+            }
+        }
         while (i < len && is_token(line[i]))
             i++;
         bool ok = i > ms && (i == len || is_space(line[i]));
@@ -2029,8 +2056,11 @@ static uint32_t head_feed(struct http_dir *d, const uint8_t *p, uint32_t len)
                 return 0;
             }
         }
-        while (used < len && (p[used] == '\r' || p[used] == '\n'))
-            used++;
+        /* Blank lines between messages are skipped, except after a request: there
+         * they are body of that request, as libhtp takes them. */
+        if (!(d->dir == 0 && d->prev != NULL && !d->resync))
+            while (used < len && (p[used] == '\r' || p[used] == '\n'))
+                used++;
         if (used == len)
             return used;
         d->st = DS_HEAD;
@@ -2118,6 +2148,7 @@ static uint32_t resync_feed(struct http_dir *d, const uint8_t *p, uint32_t len)
 
 static void dir_close(struct http_dir *d)
 {
+    d->prev = NULL;
     z_free(d);
     mem_free(d->h, d->interim, d->interim_len);
     d->interim = NULL;
@@ -2352,6 +2383,8 @@ void http_tx_gc(struct http_state *h, uint64_t upto)
             if (h->last == t)
                 h->last = prev;
             h->ntx--;
+            if (h->d[0].prev == t)
+                h->d[0].prev = NULL;
             tx_free(h, t);
         } else {
             prev = t;

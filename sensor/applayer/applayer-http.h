@@ -182,6 +182,8 @@ const struct http_buf_info *http_buf_info(enum http_buf b);
     X(GAP, "gap")                               /* bytes lost in this tx's message */      \
     X(TOO_MANY_TXS, "too_many_txs")             /* max_txs reached: parsing stopped */     \
     X(UNMATCHED_RESPONSE, "unmatched_response") /* UNABLE_TO_MATCH_RESPONSE_TO_REQUEST */  \
+    X(REQUEST_BODY_UNEXPECTED, "request_body_unexpected") /* REQUEST_BODY_UNEXPECTED: lines \
+                                                   after a request taken as its body */    \
     X(HOST_MISSING, "host_missing")             /* MISSING_HOST_HEADER (HTTP/1.1) */       \
     X(HOST_INVALID, "host_invalid")             /* HEADER_HOST_INVALID */                  \
     X(HOST_AMBIGUOUS, "host_ambiguous")         /* HOST_HEADER_AMBIGUOUS: URI host differs \

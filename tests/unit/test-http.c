@@ -787,6 +787,20 @@ static void test_malformed_resync(void)
     CHECK_BUF(tx_at(h, 1), HTTP_BUF_URI, "/two");
     http_state_free(h);
 
+    /* oracle: after a request, lines up to one that starts with a known method (case
+     * counts) are body of that request, blank lines included. */
+    h = mk();
+    feed(h, 0, "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n"
+               "hello junk\r\n  \r\nxx\r\nget /3 HTTP/1.1\r\n\r\nGET /4 HTTP/1.1\r\n\r\n");
+    CHECK_EQ(tx_count(h), 3);
+    CHECK_BUF(tx_at(h, 0), HTTP_BUF_REQUEST_BODY, "\r\n");
+    CHECK_BUF(tx_at(h, 1), HTTP_BUF_REQUEST_BODY,
+              "hello junk\r\n  \r\nxx\r\nget /3 HTTP/1.1\r\n\r\n");
+    CHECK(HAS_EV(tx_at(h, 1), HTTP_EV_REQUEST_BODY_UNEXPECTED));
+    CHECK_BUF(tx_at(h, 2), HTTP_BUF_URI, "/4");
+    CHECK_NOBUF(tx_at(h, 2), HTTP_BUF_REQUEST_BODY);
+    http_state_free(h);
+
     h = mk();
     static const char junk[] = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 junk\r\n"
                                "more junk\r\nGET /ok HTTP/1.1\r\nHost: a\r\n\r\n";
@@ -982,8 +996,11 @@ static void test_split(void)
         fprintf(stderr, "%s", ref);
     /* The reference itself, checked a little. */
     CHECK(strstr(ref, "tx 3 p 4/4 ev 0\n 0 2:/u\n") != NULL);
-    CHECK(strstr(ref, "tx 4 p 4/4 ev 80000\n") != NULL); /* HOST_MISSING */
-    CHECK_EQ(1u << HTTP_EV_HOST_MISSING, 0x80000);
+    char want[64];
+    snprintf(want, sizeof(want), "tx 4 p 4/4 ev %x\n", 1u << HTTP_EV_HOST_MISSING);
+    CHECK(strstr(ref, want) != NULL);
+    /* The blank line after the chunked request is more body of it (libhtp). */
+    CHECK(strstr(ref, " 20 8:hello!\r\n\n") != NULL);
     CHECK(strstr(ref, "read until the close") != NULL);
     CHECK(strstr(ref, text) != NULL);
     int diffs = 0;
