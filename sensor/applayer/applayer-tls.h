@@ -219,7 +219,8 @@ bool tls_buffer_dir(const struct tls_state *t, int dir, enum tls_buf b, const ui
 /* The chain of direction 'dir' (tls.certs; the eve "chain"): certificates in the order
  * sent, as DER. tls_cert_count() is how many there are; tls_cert() gives certificate
  * 'idx' (0-based); false past the end. As Suricata, when the first certificate of a
- * chain cannot be parsed it is left out of the chain. Pointers as for tls_buffer(). */
+ * chain cannot be parsed it is left out of the chain (then the next one that parses gives
+ * tls_cert0()); an empty certificate (length 0) is kept. Pointers as for tls_buffer(). */
 uint32_t tls_cert_count(const struct tls_state *t, int dir);
 bool tls_cert(const struct tls_state *t, int dir, uint32_t idx, const uint8_t **der, uint32_t *len);
 
