@@ -276,12 +276,14 @@ static uint32_t mpm_sort_unique(uint32_t *v, uint32_t n)
 static void mpm_describe(const struct mpm_builder *b, const struct mpm_pat *p, char *out,
                          size_t outlen)
 {
-    int w = snprintf(out, outlen, "%u bytes%s, |", p->len, p->nocase ? " nocase" : "");
-    for (uint32_t i = 0; i < p->len && i < 16 && w > 0 && (size_t)w + 4 < outlen; i++)
-        w += snprintf(out + w, outlen - (size_t)w, "%s%02x", i ? " " : "",
-                      b->bytes[p->off + i]);
-    if (w > 0 && (size_t)w + 5 < outlen)
-        snprintf(out + w, outlen - (size_t)w, "%s|", p->len > 16 ? " ..." : "");
+    size_t w = 0;
+    out[0] = '\0';
+    for (uint32_t i = 0; i < p->len && i < 16 && w + 4 < outlen; i++)
+        w += (size_t)snprintf(out + w, outlen - w, "%s%02x", i ? " " : "|",
+                              b->bytes[p->off + i]);
+    if (w + 1 < outlen)
+        snprintf(out + w, outlen - w, "%s| (%u bytes%s)", p->len > 16 ? " ..." : "", p->len,
+                 p->nocase ? ", nocase" : "");
 }
 
 struct mpm *mpm_build(struct mpm_builder *b, char errbuf[CANH_ERRBUF_SIZE])
@@ -352,6 +354,9 @@ struct mpm *mpm_build(struct mpm_builder *b, char errbuf[CANH_ERRBUF_SIZE])
         begin = end;
     }
     m->start[m->npat] = o;
+    uint32_t *shrunk = realloc(flat, ((size_t)o + 1u) * sizeof(*flat));
+    if (shrunk != NULL)
+        m->ids = shrunk;
     m->memuse = sizeof(*m) + ((size_t)m->npat + 1u + o + m->nalways) * sizeof(uint32_t);
 
     if (m->npat > 0) {
@@ -384,7 +389,7 @@ struct mpm *mpm_build(struct mpm_builder *b, char errbuf[CANH_ERRBUF_SIZE])
                     if (hsof[i] == (uint32_t)cerr->expression)
                         mpm_describe(b, &b->pats[i], what, sizeof(what));
             snprintf(errbuf, CANH_ERRBUF_SIZE, "Hyperscan failed to compile %u fast patterns%s%s: %s",
-                     m->npat, what[0] ? " at pattern " : "", what,
+                     m->npat, what[0] ? ", at the pattern " : "", what,
                      cerr != NULL && cerr->message != NULL ? cerr->message : "unknown error");
             hs_free_compile_error(cerr);
             m->db = NULL;
