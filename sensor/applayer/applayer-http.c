@@ -2009,6 +2009,23 @@ static void request09_done(struct http_dir *d)
     msg_done(d);
 }
 
+/* After a request line without protocol: do the bytes at hand look like a field line
+ * (libhtp's REQ_PROTOCOL probe: a ':' before any blank, or blanks then ':')? If not, or
+ * if no bytes are at hand, the request is HTTP/0.9 and has no head. */
+static bool fields_follow(const uint8_t *p, uint32_t len)
+{
+    bool after_blank = false;
+    for (uint32_t i = 0; i < len; i++) {
+        if (p[i] == ':')
+            return true;
+        if (is_lws(p[i]))
+            after_blank = true;
+        else if (is_space(p[i]) || after_blank)
+            return false;
+    }
+    return false;
+}
+
 /* The head went over header_limit: what is whole is kept, the rest skipped. */
 static void head_overflow(struct http_dir *d)
 {
@@ -2096,8 +2113,11 @@ static uint32_t head_feed(struct http_dir *d, const uint8_t *p, uint32_t len)
                 return used;
             }
             if (d->dir == 0 && d->tx->http09) {
-                request09_done(d);
-                return used;
+                if (!fields_follow(p + used, len - used)) {
+                    request09_done(d);
+                    return used;
+                }
+                d->tx->http09 = false; /* a protocol left out: fields follow */
             }
             continue;
         }

@@ -380,6 +380,33 @@ static void test_header_quirks(void)
     http_state_free(h);
 }
 
+/* oracle: request and status lines cut as libhtp cuts them. */
+static void test_start_lines(void)
+{
+    struct http_state *h = mk();
+    feed(h, 0, "GET /a b HTTP/1.1\r\nHost: a\r\n\r\nGET  /x  HTTP/1.1\r\nHost: a\r\n\r\n"
+               "GET\t/tab\tHTTP/1.1\r\nHost: a\r\n\r\n");
+    CHECK_BUF(tx_at(h, 0), HTTP_BUF_URI_RAW, "/a");
+    CHECK_BUF(tx_at(h, 0), HTTP_BUF_PROTOCOL_REQ, "b HTTP/1.1");
+    CHECK(HAS_EV(tx_at(h, 0), HTTP_EV_PROTOCOL_INVALID));
+    CHECK_BUF(tx_at(h, 1), HTTP_BUF_URI_RAW, "/x");
+    CHECK_BUF(tx_at(h, 1), HTTP_BUF_PROTOCOL_REQ, "HTTP/1.1");
+    CHECK_BUF(tx_at(h, 1), HTTP_BUF_REQUEST_LINE, "GET  /x  HTTP/1.1");
+    CHECK_BUF(tx_at(h, 2), HTTP_BUF_URI_RAW, "/tab");
+    CHECK_BUF(tx_at(h, 2), HTTP_BUF_PROTOCOL_REQ, "HTTP/1.1");
+    feed(h, 1, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+               "HTTP/1.1  404   Not  Found \r\nContent-Length: 0\r\n\r\n"
+               "http/1.0 200\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 0\r\n\r\n");
+    CHECK_BUF(tx_at(h, 1), HTTP_BUF_STAT_CODE, "404");
+    CHECK_BUF(tx_at(h, 1), HTTP_BUF_STAT_MSG, "Not  Found ");
+    CHECK_BUF(tx_at(h, 1), HTTP_BUF_RESPONSE_LINE, "HTTP/1.1  404   Not  Found ");
+    CHECK_BUF(tx_at(h, 2), HTTP_BUF_PROTOCOL_RESP, "http/1.0");
+    CHECK_NOBUF(tx_at(h, 2), HTTP_BUF_STAT_MSG);
+    CHECK_BUF(tx_at(h, 2), HTTP_BUF_COOKIE_RESP, "a=1, b=2");
+    CHECK_BUF(tx_at(h, 2), HTTP_BUF_HEADER_RESP, "Content-Length: 0\r\n");
+    http_state_free(h);
+}
+
 /* ---------------------------------------------------------------------------------- */
 /* URI and host normalisation                                                         */
 /* ---------------------------------------------------------------------------------- */
@@ -638,6 +665,18 @@ static void test_until_close_and_09(void)
     CHECK_BUF(tx, HTTP_BUF_RESPONSE_BODY, "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nabc");
     CHECK_EQ(http_tx_progress(tx, 0), HTTP_PROGRESS_COMPLETE);
     CHECK_EQ(http_tx_progress(tx, 1), HTTP_PROGRESS_COMPLETE);
+    http_state_free(h);
+
+    /* oracle: a line without protocol followed, in the same data, by a field line is
+     * not HTTP/0.9: the fields are read (libhtp probes the bytes at hand). */
+    h = mk();
+    feed(h, 0, "GET /t2\tHTTP/1.1 \r\nHost: a\r\n\r\n");
+    tx = tx_at(h, 0);
+    CHECK_BUF(tx, HTTP_BUF_URI_RAW, "/t2\tHTTP/1.1");
+    CHECK_NOBUF(tx, HTTP_BUF_PROTOCOL_REQ);
+    CHECK_BUF(tx, HTTP_BUF_HOST, "a");
+    feed(h, 1, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    CHECK_BUF(tx, HTTP_BUF_STAT_CODE, "200");
     http_state_free(h);
 }
 
@@ -1048,6 +1087,7 @@ int main(void)
     test_request_buffers();
     test_request_body();
     test_header_quirks();
+    test_start_lines();
     test_uri_normalize();
     test_host();
     test_pipelining();
