@@ -18,15 +18,35 @@
  * alike; where that behaviour is odd it is kept and said so below. Checked against
  * Suricata 7.0.10 on crafted captures (see tests/unit/test-http.c).
  *
- * Parsing is lenient as libhtp is (real traffic is not RFC-clean): any line whose first
- * word is a token starts a request (unknown methods, bad protocol strings and HTTP/0.9
- * included); header lines without a colon are kept with an empty name; folded lines are
- * joined; repeated fields are merged ("a, b"). Bytes that cannot be a message (a binary
- * request line, a response line that does not start with "HTTP", a broken chunk) raise an
- * event on the transaction and the parser resynchronises at the next line that looks like
- * a request ("METHOD SP", a known method) or a response ("HTTP", any case). Message
- * framing of bodies (Content-Length, chunked, until close) is done by libhttp-parser 2.9,
- * driven from the head this parser read.
+ * Parsing is lenient as libhtp is (real traffic is not RFC-clean), and where libhtp
+ * decides something this parser decides it the same way:
+ *   - the first request of a connection may be any line whose first word is a token
+ *     (unknown methods and bad protocol strings included); after a request, the lines up
+ *     to one that starts with a known method (case counts) are more body of that request
+ *     (REQUEST_BODY_UNEXPECTED), blank lines included;
+ *   - a request line without protocol is HTTP/0.9 (no head, and the whole response is
+ *     body) unless the bytes at hand after it look like a field line;
+ *   - a field line without colon is a field with an empty name; folded lines are joined
+ *     as they are; values are trimmed of blanks; repeated fields are merged ("a, b");
+ *   - 100 Continue is dropped (its field lines stay in the final http.header.raw); any
+ *     other 1xx, 204 and 304 have no body unless Content-Length or Transfer-Encoding say
+ *     otherwise; HEAD responses have none; no length means until close;
+ *   - a CONNECT answered 2xx or a 101 without body ends HTTP on the connection.
+ * Bytes that cannot be a message (a binary first request line, a response line that
+ * does not start with "HTTP" in any case, a broken chunk, a gap) raise an event on the
+ * transaction and the parser resynchronises at the next line that looks like a message
+ * start (a known method and a space; "HTTP"). Message framing of bodies (Content-Length,
+ * chunked, until close) is done by libhttp-parser 2.9, driven from the head this parser
+ * read; Content-Encoding gzip, x-gzip, deflate (zlib-wrapped or raw) and x-deflate are
+ * decoded in both directions (Suricata turns request decompression on).
+ *
+ * Not done (yet): chunked trailers are framed but not added to the fields (Suricata adds
+ * them to http.header once the trailer is read); Content-Encoding with several codings
+ * ("gzip, deflate") is kept as sent; multipart/form-data parts are not given as
+ * file.data. Knowingly different from libhtp: lines that are not a status line where
+ * one is expected are skipped (libhtp appends them to the previous response's body, or
+ * takes the rest of the stream as body when no response came before); a broken chunk
+ * ends the body and resyncs (libhtp may read on as identity).
  *
  * Everything is bounded: a message head (start line and fields) by header_limit bytes
  * and HTTP_MAX_HEADERS fields, a stored body by the body limits, inflated output by
