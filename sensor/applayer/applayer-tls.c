@@ -804,7 +804,9 @@ static bool hs_reserve(struct tls_side *sd, uint32_t need)
     return true;
 }
 
-/* Handshake record body octets of side 'dir'. */
+/* Handshake record body octets of side 'dir'. A message header split across records is
+ * put together too (Suricata instead refuses it, invalid_ssl_record, and stops the flow;
+ * no implementation sends one). */
 static void hs_feed(struct tls_state *t, int dir, const uint8_t *p, uint32_t n)
 {
     struct tls_side *sd = &t->s[dir];
@@ -988,13 +990,13 @@ static void record_header_tls(struct tls_state *t, int dir)
     sd->rec_skip = false;
     sd->rec_have = 0;
     if (type < REC_CHANGE_CIPHER_SPEC || type > REC_HEARTBEAT) {
-        tls_event(t, TLS_EV_INVALID_RECORD_TYPE);
         /* As Suricata (after Wireshark): tolerated in TLS 1.0 and 1.1 only. Suricata
          * drops the rest of that call's data; the record is skipped here. */
         if (prev != TLS_VERSION_10 && prev != TLS_VERSION_11) {
             tls_fail(t, TLS_EV_INVALID_RECORD_TYPE);
             return;
         }
+        tls_event(t, TLS_EV_INVALID_RECORD_TYPE);
         sd->version = prev;
         sd->rec_skip = true;
         sd->in_body = len > 0;

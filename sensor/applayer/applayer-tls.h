@@ -76,7 +76,9 @@
 #define TLS_VERSION_13_PRE_DRAFT16 0x7f01
 
 /* Malformed input. The event names are Suricata's app-layer-event names
- * (rules/tls-events.rules), so its rules carry over; the last four are Canh's caps. */
+ * (rules/tls-events.rules), so its rules carry over; the last four are Canh's own (its
+ * caps, and gaps). As in Suricata 7, HEARTBEAT and INVALID_TLS_HEADER are never raised
+ * (listed so that rules naming them load). */
 #define TLS_EVENTS(X)                                                                     \
     X(INVALID_SSLV2_HEADER, "tls.invalid_sslv2_header")                                   \
     X(INVALID_TLS_HEADER, "tls.invalid_tls_header")                                       \
@@ -230,8 +232,10 @@ const struct x509_cert *tls_cert0(const struct tls_state *t, int dir);
 
 /* The version of direction 'dir' as Suricata keeps it: from the record headers until
  * that side's hello, then the hello's (ServerHello supported_versions gives TLS 1.3;
- * a ClientHello's supported_versions its first valid entry). tls.version and the eve
- * "version" use the server's (dir 1). */
+ * a ClientHello's supported_versions its first valid entry). The eve "version" is the
+ * server's (dir 1); Suricata's tls.version keyword takes the side of the packet's
+ * direction (toclient: the server's, toserver: the client's) and reads 0x7fXX drafts as
+ * TLS 1.3 unless given a raw value. */
 uint16_t tls_version(const struct tls_state *t, int dir);
 
 /* The text of a version as Suricata writes it: "SSLv2", "SSLv3", "TLSv1", "TLS 1.1",
