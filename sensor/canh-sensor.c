@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "sensor.h"
+#include "detect/detect.h"
 #include "util/util-log.h"
 
 #define MAX_INPUTS 256
@@ -51,6 +52,9 @@ static void usage(FILE *out)
             "  -l DIR           directory for eve.json (default: current directory)\n"
             "  -c FILE          YAML configuration (keys: canh-sensor --list-keys)\n"
             "  -k all|none      validate checksums (all, default) or not (none)\n"
+            "  -S FILE          load only the rules of FILE (instead of rule-files)\n"
+            "  --test-rules     load the rules, print a summary and exit: status 1 if a rule\n"
+            "                   was skipped, 2 if none could be loaded\n"
             "  --workers N      worker threads (default 1; key 'workers')\n"
             "  --set KEY=VALUE  set a configuration key (repeatable)\n"
             "  -v               more log output (repeatable)\n"
@@ -94,6 +98,7 @@ int main(int argc, char **argv)
         { "set", required_argument, NULL, 's' },
         { "list-keys", no_argument, NULL, 'L' },
         { "dump-config", no_argument, NULL, 'D' },
+        { "test-rules", no_argument, NULL, 'T' },
         { "version", no_argument, NULL, 'V' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -102,14 +107,14 @@ int main(int argc, char **argv)
     char *inputs[MAX_INPUTS];
     const char *sets[MAX_SETS];
     int ninputs = 0, nsets = 0, verbose = 0;
-    const char *conf_file = NULL, *checksum = NULL, *workers = NULL;
-    bool dump = false;
+    const char *conf_file = NULL, *checksum = NULL, *workers = NULL, *rules_file = NULL;
+    bool dump = false, test_rules = false;
     char err[CANH_ERRBUF_SIZE];
 
     s.log_dir = ".";
     int opt;
     opterr = 0; /* errors are reported below, in the sensor's own format */
-    while ((opt = getopt_long(argc, argv, "+:r:i:l:c:k:vVh", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "+:r:i:l:c:k:S:vVh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'r':
             if (ninputs == MAX_INPUTS)
@@ -124,6 +129,8 @@ int main(int argc, char **argv)
         case 'l': s.log_dir = optarg; break;
         case 'c': conf_file = optarg; break;
         case 'k': checksum = optarg; break;
+        case 'S': rules_file = optarg; break;
+        case 'T': test_rules = true; break;
         case 'W': workers = optarg; break;
         case 's':
             if (nsets == MAX_SETS)
@@ -190,6 +197,24 @@ int main(int argc, char **argv)
         conf_dump_values(&s.conf, stdout);
         return 0;
     }
+    if (s.conf.rule_path[0] == '\0' && conf_file != NULL) {
+        /* rule-files are relative to the configuration file's directory by default */
+        const char *slash = strrchr(conf_file, '/');
+        if (slash != NULL)
+            snprintf(s.conf.rule_path, sizeof(s.conf.rule_path), "%.*s", (int)(slash - conf_file),
+                     conf_file);
+    }
+    if (test_rules) {
+        if (gcry_check_version(NULL) == NULL)
+            return fail("libgcrypt failed to initialise");
+        if (sensor_load_rules(&s, rules_file, true, err) != CANH_OK) {
+            fprintf(stderr, "canh-sensor: %s\n", err);
+            return 2;
+        }
+        int status = s.rules_skipped > 0 ? 1 : 0;
+        detect_engine_free(s.detect);
+        return status;
+    }
     if ((ninputs > 0) == (s.nifaces > 0)) {
         usage(stderr);
         return fail(ninputs > 0 ? "-r and -i cannot be combined" : "give -r PATH or -i IFACE");
@@ -247,7 +272,11 @@ int main(int argc, char **argv)
 
     log_info("canh-sensor %s starting: sensor %s, org %s, %u worker%s", CANH_VERSION, s.sensor_id,
              s.conf.org, s.nworkers, s.nworkers > 1 ? "s" : "");
-    if (sensor_run(&s, err) != CANH_OK)
+    if (sensor_load_rules(&s, rules_file, false, err) != CANH_OK)
+        return fail(err);
+    int run = sensor_run(&s, err);
+    detect_engine_free(s.detect);
+    if (run != CANH_OK)
         return fail(err);
     if (atomic_load(&s.stop))
         log_notice("stopped by signal; flows flushed and final stats written");

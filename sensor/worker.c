@@ -8,7 +8,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "applayer/applayer-tcp.h"
 #include "decode/defrag.h"
+#include "detect/detect-run.h"
+#include "stream/stream.h"
 #include "util/util-log.h"
 
 #define WORKER_LIVE_BUDGET 256   /* packets taken from one handle before the next */
@@ -37,6 +40,61 @@ static void worker_dpi_done(struct worker *w, struct flow *f, uint64_t ts_us)
     flow_table_account(w->flows, -(int64_t)w->dpi_state_size);
 }
 
+/* Raw stream inspection: each block of usable bytes goes to the stream rules. */
+static int worker_raw_block(void *ctx, const uint8_t *data, uint32_t len, uint64_t offset)
+{
+    struct worker *w = ctx;
+    detect_run_stream(w->detect, w->raw_dir, data, len, offset);
+    return 0;
+}
+
+/* A packet standing for one direction of a flow at its end (Suricata's flow-timeout
+ * pseudo packet): addresses and ports of that direction, no payload. */
+static void worker_pseudo_packet(const struct flow *f, int dir, struct packet *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->ts_us = f->last_us;
+    p->ipver = f->key.ipver;
+    p->proto = f->key.proto;
+    const struct canh_addr *c = flow_client_addr(f), *s = flow_server_addr(f);
+    p->src = dir == FLOW_TO_SERVER ? *c : *s;
+    p->dst = dir == FLOW_TO_SERVER ? *s : *c;
+    p->sport = dir == FLOW_TO_SERVER ? flow_client_port(f) : flow_server_port(f);
+    p->dport = dir == FLOW_TO_SERVER ? flow_server_port(f) : flow_client_port(f);
+    if (f->key.proto == 6 || f->key.proto == 17 || f->key.proto == 132)
+        p->flags |= PKT_PORTS;
+    p->vlan[0] = f->key.vlan[0];
+    p->vlan[1] = f->key.vlan[1];
+}
+
+/* The flow ends: what the stream still holds is parsed and inspected, ACKed or not. */
+static void worker_stream_end(struct worker *w, struct flow *f)
+{
+    if (f->stream == NULL)
+        return;
+    stream_session_end(f->stream);
+    for (int side = 0; side < 2; side++)
+        flow_table_account(w->flows, applayer_tcp_data(w->applayer, w->stream, f, w->dpi, side, true));
+    if (w->detect == NULL)
+        return;
+    for (int dir = 0; dir < 2; dir++) {
+        struct packet pp;
+        worker_pseudo_packet(f, dir, &pp);
+        applayer_reset_views(w->applayer);
+        struct detect_packet dp = {
+            .p = &pp, .f = f, .dir = dir, .alproto = f->alproto,
+        };
+        detect_begin(w->detect, &dp);
+        w->cur_flow = f;
+        applayer_tcp_detect(w->applayer, f, dir, true);
+        if (w->raw_stream) {
+            w->raw_dir = dir;
+            stream_raw_inspect(w->stream, f->stream, dir, NULL, worker_raw_block, w);
+        }
+        detect_flush(w->detect, &w->eve, w->dpi, "stream (flow timeout)");
+    }
+}
+
 /* Called by the flow table just before a flow is freed. */
 static void worker_flow_end(void *ctx, struct flow *f, enum flow_end_reason reason)
 {
@@ -45,8 +103,22 @@ static void worker_flow_end(void *ctx, struct flow *f, enum flow_end_reason reas
         dpi_finish(w->dpi, f);
         worker_dpi_done(w, f, f->last_us);
     }
+    worker_stream_end(w, f);
     eve_flow(&w->eve, f, reason, w->dpi);
     flow_table_account(w->flows, -applayer_flow_free(f));
+    flow_table_account(w->flows, -stream_session_free(w->stream, f));
+    flow_table_account(w->flows, -detect_flow_free(f));
+}
+
+/* The app layer has a transaction for the rules (DNS message, SSH line, HTTP or TLS). */
+static void worker_on_tx(void *ctx, int dir, const struct detect_tx *tx)
+{
+    struct worker *w = ctx;
+    if (w->detect == NULL)
+        return;
+    detect_run_tx(w->detect, dir, tx);
+    if (tx->oneshot && w->cur_flow != NULL)
+        detect_tx_forget(w->cur_flow, tx->alproto, tx->id);
 }
 
 void worker_packet(struct worker *w, const struct capture_packet *cp)
@@ -60,9 +132,14 @@ void worker_packet(struct worker *w, const struct capture_packet *cp)
 
     int rc = decode_packet(&w->decode, p);
     struct flow *f = NULL;
+    int dir = FLOW_TO_SERVER;
+    struct stream_result sr = { 0 };
+    struct detect_packet dp = { .p = p, .pcap_cnt = cp->seq };
+    w->cur_flow = NULL;
+    applayer_reset_views(w->applayer);
     if (rc == CANH_OK && p->ipver != 0 && !(p->flags & PKT_CSUM_BAD)) {
-        int dir = FLOW_TO_SERVER;
         f = flow_table_packet(w->flows, p, &dir);
+        w->cur_flow = f;
         if (f != NULL && w->dpi != NULL && f->dpi_state != DPI_DONE) {
             bool started = f->dpi_state == DPI_NONE;
             bool done = dpi_process(w->dpi, f, p);
@@ -71,8 +148,35 @@ void worker_packet(struct worker *w, const struct capture_packet *cp)
             if (done)
                 worker_dpi_done(w, f, p->ts_us);
         }
-        if (f != NULL)
-            flow_table_account(w->flows, applayer_packet(w->applayer, &w->eve, f, p, dir, w->dpi));
+        if (f != NULL && p->proto == 6 && w->stream != NULL) {
+            flow_table_account(w->flows, stream_packet(w->stream, f, p, dir, &sr));
+            for (int side = 0; side < 2; side++)
+                if (sr.app_ready & (1u << side))
+                    flow_table_account(w->flows, applayer_tcp_data(w->applayer, w->stream, f, w->dpi,
+                                                                   side, false));
+        }
+        dp.f = f;
+        dp.dir = dir;
+        dp.stream_added = sr.added;
+        if (f != NULL) {
+            dp.alproto = f->alproto;
+            dp.stream_size[0] = f->bytes[0];
+            dp.stream_size[1] = f->bytes[1];
+        }
+    }
+    if (w->detect != NULL)
+        detect_begin(w->detect, &dp);
+    if (f != NULL)
+        flow_table_account(w->flows, applayer_packet(w->applayer, &w->eve, f, p, dir, w->dpi));
+    if (w->detect != NULL) {
+        detect_run_packet(w->detect);
+        if (f != NULL && f->app != NULL && f->stream != NULL)
+            applayer_tcp_detect(w->applayer, f, dir, false);
+        if (f != NULL && f->stream != NULL && w->raw_stream && stream_raw_ready(f->stream, dir)) {
+            w->raw_dir = dir;
+            stream_raw_inspect(w->stream, f->stream, dir, p, worker_raw_block, w);
+        }
+        detect_flush(w->detect, &w->eve, w->dpi, NULL);
     }
     if (p->nevents > 0)
         eve_anomaly(&w->eve, p, f, w->dpi);
@@ -291,6 +395,35 @@ int worker_init(struct worker *w, struct sensor *s, unsigned id, char errbuf[CAN
     w->applayer = applayer_thread_new(errbuf);
     if (w->applayer == NULL)
         return CANH_ENOMEM;
+    struct applayer_tcp_conf tc;
+    http_conf_default(&tc.http);
+    tc.http.request_body_limit = (uint32_t)c->http_request_body_limit;
+    tc.http.response_body_limit = (uint32_t)c->http_response_body_limit;
+    tc.http.decompress_limit = (uint32_t)c->http_decompress_limit;
+    applayer_tcp_configure(w->applayer, &tc);
+    applayer_set_tx_hook(w->applayer, worker_on_tx, w);
+
+    if (s->detect != NULL) {
+        w->detect = detect_thread_new(s->detect, errbuf);
+        if (w->detect == NULL)
+            return CANH_ENOMEM;
+        w->raw_stream = detect_engine_needs_raw_stream(s->detect);
+    }
+    struct stream_conf sc = {
+        .memcap = (uint64_t)c->stream_memcap / s->nworkers,
+        .depth = (uint32_t)c->stream_depth,
+        .chunk_toserver = (uint32_t)c->stream_chunk_toserver,
+        .chunk_toclient = (uint32_t)c->stream_chunk_toclient,
+        .max_segments = (uint32_t)c->stream_max_segments,
+        .policy = c->stream_policy == STREAM_CONF_POLICY_LAST ? STREAM_POLICY_LAST : STREAM_POLICY_FIRST,
+        .inline_mode = c->stream_inline,
+        .midstream = c->stream_midstream,
+        .async_oneside = c->stream_async_oneside,
+        .raw = w->raw_stream,
+    };
+    w->stream = stream_thread_new(&sc, errbuf);
+    if (w->stream == NULL)
+        return CANH_ENOMEM;
 
     w->eve.sensor_id = s->sensor_id;
     w->eve.org = c->org;
@@ -311,6 +444,8 @@ void worker_destroy(struct worker *w)
     flow_table_free(w->flows); /* after worker_finish, empty */
     dpi_thread_free(w->dpi);
     applayer_thread_free(w->applayer);
+    detect_thread_free(w->detect);
+    stream_thread_free(w->stream);
     defrag_free(w->decode.defrag);
     eve_destroy(&w->eve);
     ring_free(w->eve.ring);

@@ -276,7 +276,7 @@ int64_t applayer_flow_free(struct flow *f)
 {
     if (f->app == NULL)
         return 0;
-    int64_t parsers = 0; /* applayer_tcp_free(f) once applayer-tcp.c is built */
+    int64_t parsers = applayer_tcp_free(f);
     free(f->app);
     f->app = NULL;
     return (int64_t)sizeof(struct applayer_flow) + parsers;

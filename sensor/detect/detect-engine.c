@@ -272,9 +272,7 @@ static int gb_add_pattern(struct group_build *g, const struct detect_content *c,
         len = c->chop_len;
     }
     g->npat++;
-    return mpm_builder_add(g->mb, pat, len, (c->flags & CT_NOCASE) != 0, num) == CANH_OK
-               ? CANH_OK
-               : CANH_ENOMEM;
+    return mpm_builder_add(g->mb, pat, len, (c->flags & CT_NOCASE) != 0, num);
 }
 
 static int add_to(struct group_build *g, const struct sig *s)
@@ -514,7 +512,7 @@ static int build_spms(struct detect_engine *de)
                 c->spm = spm_new(c->pat, c->len, (c->flags & CT_NOCASE) != 0);
                 if (c->spm == NULL)
                     return CANH_ENOMEM;
-                de->memuse += c->len + 64;
+                de->memuse += spm_memuse(c->spm);
             }
     }
     return CANH_OK;
@@ -545,11 +543,14 @@ struct detect_engine *detect_engine_load(const struct detect_load_conf *c,
         snprintf(errbuf, CANH_ERRBUF_SIZE, "out of memory");
         goto fail;
     }
-    if (c->classification_file != NULL && c->classification_file[0] != '\0') {
+    if (mpm_platform_check(errbuf) != CANH_OK)
+        goto fail;
+    if (c->classification_file != NULL && c->classification_file[0] != '\0')
         de->classes = classification_load(c->classification_file, c->report, errbuf);
-        if (de->classes == NULL)
-            goto fail;
-    }
+    else
+        de->classes = classification_builtin(errbuf);
+    if (de->classes == NULL)
+        goto fail;
     for (unsigned i = 0; i < c->nfiles; i++)
         if (load_file(de, c, c->files[i], &sv, st, errbuf) != CANH_OK)
             goto fail;

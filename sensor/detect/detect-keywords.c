@@ -780,12 +780,12 @@ static int kw_pcre(struct parse_ctx *pc, const char *arg)
     char e[CANH_ERRBUF_SIZE];
     struct detect_pcre *p = detect_pcre_parse(arg, pc->negated, e);
     if (p == NULL)
-        return parse_fail(pc, "pcre: %s", e);
+        return parse_fail(pc, "%s", e);
     static const int8_t map[DETECT_PCRE_BUF_MAX] = {
         [DETECT_PCRE_BUF_URI] = DETECT_BUF_HTTP_URI,
         [DETECT_PCRE_BUF_URI_RAW] = DETECT_BUF_HTTP_URI_RAW,
         [DETECT_PCRE_BUF_REQUEST_BODY] = DETECT_BUF_HTTP_REQUEST_BODY,
-        [DETECT_PCRE_BUF_FILE_DATA] = DETECT_BUF_HTTP_RESPONSE_BODY,
+        [DETECT_PCRE_BUF_FILE_DATA] = DETECT_BUF_FILE_DATA,
         [DETECT_PCRE_BUF_HEADER] = DETECT_BUF_HTTP_HEADER,
         [DETECT_PCRE_BUF_HEADER_RAW] = DETECT_BUF_HTTP_HEADER_RAW,
         [DETECT_PCRE_BUF_METHOD] = DETECT_BUF_HTTP_METHOD,
@@ -828,7 +828,7 @@ static int kw_pcre(struct parse_ctx *pc, const char *arg)
         struct detect_byte *b = detect_byte_parse(kind, arg, bytevar_index,             \
                                                   bytevar_declare, pc, e);              \
         if (b == NULL)                                                                  \
-            return parse_fail(pc, name ": %s", e);                                      \
+            return parse_fail(pc, "%s", e);                                             \
         bool rel = detect_byte_is_relative(b);                                          \
         int sb = relative_sb(pc, rel);                                                  \
         if (rel && (sb < 0 || pc->s->bufs[sb].list.n == 0)) {                           \

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "detect/detect-address.h"
+#include "detect/detect-byte.h"
 #include "detect/detect-port.h"
 
 /* ---------------------------------------------------------------------------------- */
@@ -433,6 +434,24 @@ static bool sm_is_relative(const struct sm *m)
     }
 }
 
+/* Suricata turns "isdataat:!1,relative" right after a content into endswith on it. */
+static void isdataat_to_endswith(struct sm_list *l)
+{
+    for (unsigned i = 1; i < l->n; i++) {
+        if (l->v[i].type != SM_ISDATAAT || l->v[i - 1].type != SM_CONTENT ||
+            !detect_byte_isdataat_endswith(l->v[i].ctx))
+            continue;
+        struct detect_content *c = l->v[i - 1].ctx;
+        if (c->flags & CT_NEGATED)
+            continue;
+        c->flags |= CT_ENDSWITH;
+        detect_sm_free(&l->v[i]);
+        memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof(l->v[0]));
+        l->n--;
+        i--;
+    }
+}
+
 /* Marks each element followed by an element relative to it (the content engine then
  * retries its next occurrence when the rest fails). */
 static void link_relatives(struct sm_list *l)
@@ -543,6 +562,7 @@ static int finish_sig(struct parse_ctx *pc)
             return parse_fail(pc, "out of memory");
     }
     for (unsigned b = 0; b < s->nbufs; b++) {
+        isdataat_to_endswith(&s->bufs[b].list);
         link_relatives(&s->bufs[b].list);
         if (s->bufs[b].list.n == 0)
             return parse_fail(pc, "buffer '%s' selected but nothing inspects it",

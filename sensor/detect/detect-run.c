@@ -207,9 +207,9 @@ static bool addr_ports_match(const struct sig *s, const struct packet *p, bool s
         if (!(s->flags & SIG_DP_ANY) && !port_set_match(s->dp, dp))
             return false;
     }
-    if (!(s->flags & SIG_SRC_ANY) && !addr_set_match(s->src, src))
+    if (!(s->flags & SIG_SRC_ANY) && !addr_set_match_ip(s->src, p->ipver, src))
         return false;
-    if (!(s->flags & SIG_DST_ANY) && !addr_set_match(s->dst, dst))
+    if (!(s->flags & SIG_DST_ANY) && !addr_set_match_ip(s->dst, p->ipver, dst))
         return false;
     return true;
 }
@@ -499,7 +499,7 @@ static void sig_matched(struct detect_thread *dt, const struct sig *s, uint8_t k
         return;
     }
     const struct packet *p = dp->p;
-    if (s->suppress != NULL && threshold_suppressed(s, &p->src, &p->dst)) {
+    if (s->suppress != NULL && threshold_suppressed(s, p->ipver, &p->src, &p->dst)) {
         STAT_INC(dt->stats.alerts_suppressed);
         return;
     }

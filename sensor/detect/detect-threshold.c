@@ -319,7 +319,7 @@ int threshold_check(struct threshold_table *t, const struct sig *s, const struct
     return r;
 }
 
-bool threshold_suppressed(const struct sig *s, const struct canh_addr *src,
+bool threshold_suppressed(const struct sig *s, uint8_t ipver, const struct canh_addr *src,
                           const struct canh_addr *dst)
 {
     for (const struct detect_suppress *x = s->suppress; x != NULL; x = x->next) {
@@ -327,15 +327,15 @@ bool threshold_suppressed(const struct sig *s, const struct canh_addr *src,
             return true;
         switch (x->track) {
         case TRACK_SRC:
-            if (addr_set_match(x->addrs, src))
+            if (addr_set_match_ip(x->addrs, ipver, src))
                 return true;
             break;
         case TRACK_DST:
-            if (addr_set_match(x->addrs, dst))
+            if (addr_set_match_ip(x->addrs, ipver, dst))
                 return true;
             break;
         default:
-            if (addr_set_match(x->addrs, src) || addr_set_match(x->addrs, dst))
+            if (addr_set_match_ip(x->addrs, ipver, src) || addr_set_match_ip(x->addrs, ipver, dst))
                 return true;
             break;
         }

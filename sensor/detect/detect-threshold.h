@@ -24,7 +24,7 @@ int threshold_check(struct threshold_table *t, const struct sig *s, const struct
                     uint8_t *action);
 
 /* Is an alert of 's' between these addresses suppressed (threshold.config suppress)? */
-bool threshold_suppressed(const struct sig *s, const struct canh_addr *src,
+bool threshold_suppressed(const struct sig *s, uint8_t ipver, const struct canh_addr *src,
                           const struct canh_addr *dst);
 
 /* Applies threshold.config to the loaded rules; bad lines are reported to 'report' with

@@ -170,8 +170,8 @@ static void test_content(void)
     MATCH("alert tcp any any -> any any (content:\"ab\"; content:\"xx\"; distance:1; sid:1;)", "xxabcxx");
     NOMATCH("alert tcp any any -> any any (content:\"ab\"; content:\"xx\"; distance:3; sid:1;)", "xxabcxx");
     MATCH("alert tcp any any -> any any (content:\"ab\"; content:\"cx\"; within:2; sid:1;)", "xxabcxx");
-    NOMATCH("alert tcp any any -> any any (content:\"ab\"; content:\"xx\"; within:3; sid:1;)", "xxabcxx");
-    MATCH("alert tcp any any -> any any (content:\"ab\"; content:\"xx\"; within:4; sid:1;)", "xxabcxx");
+    NOMATCH("alert tcp any any -> any any (content:\"ab\"; content:\"xx\"; within:2; sid:1;)", "xxabcxx");
+    MATCH("alert tcp any any -> any any (content:\"ab\"; content:\"xx\"; within:3; sid:1;)", "xxabcxx");
     MATCH("alert tcp any any -> any any (content:\"c\"; content:\"ab\"; distance:-3; within:2; sid:1;)", "xxabcxx");
     /* distance:0 means "after the previous match" */
     MATCH("alert tcp any any -> any any (content:\"b\"; content:\"c\"; distance:0; sid:1;)", "xxabcxx");
@@ -179,7 +179,8 @@ static void test_content(void)
     /* backtracking: the first "a" is followed by "q", the second by "b" */
     MATCH("alert tcp any any -> any any (content:\"a\"; content:\"b\"; within:1; sid:1;)", "aqab");
     MATCH("alert tcp any any -> any any (content:\"a\"; content:\"b\"; distance:0; within:1; sid:1;)", "aaab");
-    NOMATCH("alert tcp any any -> any any (content:\"a\"; content:\"b\"; distance:1; within:1; sid:1;)", "aab");
+    MATCH("alert tcp any any -> any any (content:\"a\"; content:\"b\"; distance:1; within:1; sid:1;)", "aab");
+    NOMATCH("alert tcp any any -> any any (content:\"a\"; content:\"b\"; distance:2; within:1; sid:1;)", "aab");
     /* negated relative */
     MATCH("alert tcp any any -> any any (content:\"ab\"; content:!\"x\"; within:1; sid:1;)", "xxabcxx");
     NOMATCH("alert tcp any any -> any any (content:\"ab\"; content:!\"c\"; within:1; sid:1;)", "xxabcxx");
