@@ -390,6 +390,8 @@ int conf_set(struct sensor_conf *c, const char *key, const char *value, const ch
         return CANH_OK;
     }
     case CONF_BOOL:
+        if (strcmp(key, "stream.inline") == 0 && strcmp(value, "auto") == 0)
+            value = "no"; /* Suricata's 'auto': inline only in IPS mode, which Canh has not */
         if (!conf_parse_bool(value, (bool *)field)) {
             snprintf(errbuf, CANH_ERRBUF_SIZE, "%s: %s = '%s' is not yes or no", where, key, value);
             return CANH_ERR;

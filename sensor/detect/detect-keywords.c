@@ -470,13 +470,11 @@ static int kw_offset(struct parse_ctx *pc, const char *arg)
 
 /* distance/within make a content relative to the previous content-like element of its
  * list; Suricata refuses them on the first element. */
+/* Suricata accepts a relative first element: it counts from the buffer's start. */
 static int check_relative(struct parse_ctx *pc, const char *kw)
 {
-    struct sm_list *l = &pc->s->bufs[pc->last_content_sb].list;
-    if (pc->last_content_idx == 0)
-        return parse_fail(pc, "'%s' needs a previous content-like keyword in the same buffer", kw);
-    (void)l;
-    return CANH_OK;
+    (void)kw;
+    return pc->last_content_sb >= 0 ? CANH_OK : CANH_ERR;
 }
 
 static int kw_distance(struct parse_ctx *pc, const char *arg)
@@ -610,9 +608,6 @@ static int legacy_modifier(struct parse_ctx *pc, int buf, const char *kw)
     if (to < 0)
         return parse_fail(pc, "out of memory");
     from = &s->bufs[pc->last_content_sb].list; /* realloc may have moved it */
-    struct detect_content *c = m.ctx;
-    if ((c->flags & (CT_DISTANCE | CT_WITHIN)) && s->bufs[to].list.n == 0)
-        return parse_fail(pc, "relative content is the first in buffer '%s'", detect_buffers[buf].name);
     from->n--;
     if (parse_add_sm(pc, &s->bufs[to].list, m.type, m.ctx) != CANH_OK)
         return CANH_ERR;
@@ -810,9 +805,9 @@ static int kw_pcre(struct parse_ctx *pc, const char *arg)
     } else {
         sb = relative_sb(pc, relative);
     }
-    if (relative && (sb < 0 || pc->s->bufs[sb].list.n == 0)) {
+    if (sb < 0) {
         detect_pcre_free(p);
-        return parse_fail(pc, "relative pcre without a previous content-like keyword in its buffer");
+        return parse_fail(pc, "out of memory");
     }
     if (add_buffer_sm(pc, sb, SM_PCRE, p) != CANH_OK) {
         detect_pcre_free(p);
@@ -831,9 +826,9 @@ static int kw_pcre(struct parse_ctx *pc, const char *arg)
             return parse_fail(pc, "%s", e);                                             \
         bool rel = detect_byte_is_relative(b);                                          \
         int sb = relative_sb(pc, rel);                                                  \
-        if (rel && (sb < 0 || pc->s->bufs[sb].list.n == 0)) {                           \
+        if (sb < 0) {                                                                   \
             detect_byte_free(b);                                                        \
-            return parse_fail(pc, name " relative without a previous content-like keyword"); \
+            return parse_fail(pc, "out of memory");                                     \
         }                                                                               \
         if (add_buffer_sm(pc, sb, type, b) != CANH_OK) {                                \
             detect_byte_free(b);                                                        \

@@ -561,12 +561,20 @@ static int finish_sig(struct parse_ctx *pc)
         if (s->msg == NULL)
             return parse_fail(pc, "out of memory");
     }
+    /* Lists left empty (a sticky buffer with nothing after it, or the payload list
+     * whose contents moved to a buffer by a legacy modifier) inspect nothing. */
+    unsigned o = 0;
+    for (unsigned b = 0; b < s->nbufs; b++) {
+        if (s->bufs[b].list.n == 0) {
+            free(s->bufs[b].list.v);
+            continue;
+        }
+        s->bufs[o++] = s->bufs[b];
+    }
+    s->nbufs = (uint8_t)o;
     for (unsigned b = 0; b < s->nbufs; b++) {
         isdataat_to_endswith(&s->bufs[b].list);
         link_relatives(&s->bufs[b].list);
-        if (s->bufs[b].list.n == 0)
-            return parse_fail(pc, "buffer '%s' selected but nothing inspects it",
-                              detect_buffers[s->bufs[b].buf].name);
         if (s->bufs[b].buf == DETECT_BUF_PAYLOAD)
             s->flags |= SIG_PAYLOAD;
     }
