@@ -136,6 +136,10 @@ struct http_dir {
     bool chunked;
     bool discard;            /* framer fed filler for lost bytes: not body */
     bool body_done;          /* on_message_complete seen */
+    bool trailing;           /* chunked: past the last chunk, in the trailer section */
+    uint8_t *trailer;        /* the trailer section as sent (Suricata appends it to
+                                http.header.raw), at most header_limit bytes */
+    uint32_t trailer_len;
     bool store_stop;         /* keep no more body bytes (limit, gap) */
     uint8_t codec;           /* enum codec */
     bool z_end, z_stop, z_pass; /* stream end seen / inflating stopped / failed: raw */
@@ -1184,7 +1188,8 @@ static bool is_multipart(const uint8_t *v, uint32_t n)
 }
 
 /* The Host field's hostname as libhtp's htp_parse_hostport() cuts it (see the header):
- * written to 'out'; returns its length, or -1 for an unclosed IPv6 literal. Sets
+ * written to 'out'; returns its length, -1 for an unclosed IPv6 literal, -2 for an
+ * empty value. Sets
  * *bad_port when a port part is there but is not a number up to 65535. */
 static int32_t host_field(const uint8_t *v, uint32_t n, uint8_t *out, bool *bad_port)
 {
@@ -1195,6 +1200,8 @@ static int32_t host_field(const uint8_t *v, uint32_t n, uint8_t *out, bool *bad_
     }
     while (n > 0 && is_space(v[n - 1]))
         n--;
+    if (n == 0)
+        return -2; /* empty: no hostname, and not invalid (oracle) */
     const uint8_t *port = NULL;
     uint32_t hn, pn = 0;
     if (n > 0 && v[0] == '[') {
@@ -1345,7 +1352,7 @@ static bool head_build(struct http_dir *d)
 
     /* Arena: raw field lines, start, header (when Cookie leaves it apart from start),
      * names, Host field's hostname; fields. */
-    uint64_t need = (uint64_t)d->interim_len + rlen + start_size +
+    uint64_t need = (uint64_t)d->interim_len + d->line_end + rlen + start_size +
                     (cookie_seen ? header_size : 0) + names_size + rlen;
     struct field *fields = nuniq > 0 ? mem_alloc(h, nuniq * sizeof(*fields)) : NULL;
     uint32_t off = need <= UINT32_MAX ? arena_grow(h, m, (uint32_t)need) : SPAN_NONE;
@@ -1358,9 +1365,13 @@ static bool head_build(struct http_dir *d)
     uint8_t *a = m->arena;
     uint32_t w = off;
     if (!(tx->http09 && d->dir == 0)) {
+        /* After 100 Continue, Suricata's raw header data holds the interim field lines
+         * and the final status line too. */
+        uint32_t fl = d->interim_len > 0 ? d->line_end : 0;
         put(a, &w, d->interim, d->interim_len);
+        put(a, &w, d->head, fl);
         put(a, &w, raw, rlen);
-        m->b[MB_HEADER_RAW] = (struct span){off, d->interim_len + rlen};
+        m->b[MB_HEADER_RAW] = (struct span){off, d->interim_len + fl + rlen};
     }
     mem_free(h, d->interim, d->interim_len);
     d->interim = NULL;
@@ -1438,7 +1449,7 @@ static bool head_build(struct http_dir *d)
         } else {
             bool bad_port;
             int32_t n = host_field(a + hf.off, hf.len, a + w, &bad_port);
-            if (n < 0 || bad_port)
+            if (n == -1 || bad_port)
                 tx_event(h, tx, HTTP_EV_HOST_INVALID);
             if (m->b[MB_HOST].off != SPAN_NONE) {
                 if (n >= 0 && !eq_nocase_mem(a + m->b[MB_HOST].off, m->b[MB_HOST].len, a + w,
@@ -1696,6 +1707,16 @@ static int on_body(http_parser *p, const char *at, size_t len)
     return 0;
 }
 
+static int on_chunk_header(http_parser *p)
+{
+    struct http_dir *d = p->data;
+    if (p->content_length == 0) {
+        d->trailing = true;
+        http_parser_pause(p, 1); /* to learn where the trailer section starts */
+    }
+    return 0;
+}
+
 static int on_message_complete(http_parser *p)
 {
     struct http_dir *d = p->data;
@@ -1706,16 +1727,26 @@ static int on_message_complete(http_parser *p)
 
 static const http_parser_settings framer_settings = {
     .on_body = on_body,
+    .on_chunk_header = on_chunk_header,
     .on_message_complete = on_message_complete,
 };
 
 /* The message of direction d is over: its progress is COMPLETE and the direction waits
  * for the next message. */
+static void trailer_free(struct http_dir *d)
+{
+    mem_free(d->h, d->trailer, d->trailer_len);
+    d->trailer = NULL;
+    d->trailer_len = 0;
+    d->trailing = false;
+}
+
 static void msg_done(struct http_dir *d)
 {
     if (d->dir == 0 && d->tx != NULL)
         d->prev = d->tx;
     z_free(d);
+    trailer_free(d);
     mem_free(d->h, d->interim, d->interim_len);
     d->interim = NULL;
     d->interim_len = 0;
@@ -1735,6 +1766,7 @@ static void body_start(struct http_dir *d, int64_t len, bool chunked, bool until
     d->until_close = until_close;
     d->chunked = chunked;
     d->discard = d->body_done = d->store_stop = false;
+    trailer_free(d);
     d->z_end = d->z_stop = d->z_pass = false;
     d->z_try = 0;
     d->z_hdr_len = 0;
@@ -1776,22 +1808,68 @@ static void dir_resync(struct http_dir *d)
     d->resync = true;
 }
 
+/* Keeps trailer-section bytes, up to header_limit. */
+static void trailer_add(struct http_dir *d, const uint8_t *p, uint32_t n)
+{
+    struct http_state *h = d->h;
+    if (n > h->conf.header_limit - d->trailer_len)
+        n = h->conf.header_limit - d->trailer_len;
+    if (n == 0)
+        return;
+    uint8_t *b = mem_realloc(h, d->trailer, d->trailer_len, (size_t)d->trailer_len + n);
+    if (b == NULL)
+        return;
+    memcpy(b + d->trailer_len, p, n);
+    d->trailer = b;
+    d->trailer_len += n;
+}
+
+/* The message is over: its trailer section goes after its raw field lines. */
+static void trailer_flush(struct http_dir *d)
+{
+    struct http_msg *m = &d->tx->m[d->dir];
+    struct span raw = m->b[MB_HEADER_RAW];
+    if (d->trailer_len == 0 || raw.off == SPAN_NONE)
+        return;
+    uint32_t off = arena_grow(d->h, m, raw.len + d->trailer_len);
+    if (off == SPAN_NONE)
+        return;
+    memcpy(m->arena + off, m->arena + raw.off, raw.len);
+    memcpy(m->arena + off + raw.len, d->trailer, d->trailer_len);
+    m->b[MB_HEADER_RAW] = (struct span){off, raw.len + d->trailer_len};
+}
+
 /* Feeds body bytes to the framer. Returns the bytes consumed. */
 static uint32_t body_feed(struct http_dir *d, const uint8_t *p, uint32_t len)
 {
-    size_t done = http_parser_execute(&d->parser, &framer_settings, (const char *)p, len);
-    enum http_errno err = HTTP_PARSER_ERRNO(&d->parser);
-    if (d->body_done) {
-        msg_done(d);
-        return (uint32_t)done;
+    uint32_t used = 0;
+    while (used < len) {
+        bool was_trailing = d->trailing;
+        size_t done = http_parser_execute(&d->parser, &framer_settings,
+                                          (const char *)p + used, len - used);
+        enum http_errno err = HTTP_PARSER_ERRNO(&d->parser);
+        if (was_trailing)
+            trailer_add(d, p + used, (uint32_t)done);
+        used += (uint32_t)done;
+        if (d->body_done) {
+            trailer_flush(d);
+            msg_done(d);
+            return used;
+        }
+        if (err == HPE_PAUSED) {
+            http_parser_pause(&d->parser, 0); /* the trailer section starts here */
+            continue;
+        }
+        if (err != HPE_OK) {
+            tx_event(d->h, d->tx,
+                     d->chunked ? HTTP_EV_CHUNK_INVALID : HTTP_EV_BODY_INCOMPLETE);
+            msg_done(d);
+            dir_resync(d);
+            return used < len ? used + 1 : len;
+        }
+        break;
     }
-    if (err != HPE_OK) {
-        tx_event(d->h, d->tx, d->chunked ? HTTP_EV_CHUNK_INVALID : HTTP_EV_BODY_INCOMPLETE);
-        msg_done(d);
-        dir_resync(d);
-        return done < len ? (uint32_t)done + 1 : len;
-    }
-    return len;
+    return used;
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -2170,6 +2248,7 @@ static void dir_close(struct http_dir *d)
 {
     d->prev = NULL;
     z_free(d);
+    trailer_free(d);
     mem_free(d->h, d->interim, d->interim_len);
     d->interim = NULL;
     d->interim_len = 0;
@@ -2218,6 +2297,7 @@ void http_state_free(struct http_state *h)
         z_free(&h->d[i]);
         mem_free(h, h->d[i].head, h->d[i].head_cap);
         mem_free(h, h->d[i].interim, h->d[i].interim_len);
+        mem_free(h, h->d[i].trailer, h->d[i].trailer_len);
     }
     struct http_tx *t = h->first;
     while (t != NULL) {
