@@ -61,6 +61,7 @@ static void worker_pseudo_packet(const struct flow *f, int dir, struct packet *p
     p->dst = dir == FLOW_TO_SERVER ? *s : *c;
     p->sport = dir == FLOW_TO_SERVER ? flow_client_port(f) : flow_server_port(f);
     p->dport = dir == FLOW_TO_SERVER ? flow_server_port(f) : flow_client_port(f);
+    p->flags = PKT_PSEUDO;
     if (f->key.proto == 6 || f->key.proto == 17 || f->key.proto == 132)
         p->flags |= PKT_PORTS;
     p->vlan[0] = f->key.vlan[0];
@@ -150,10 +151,12 @@ void worker_packet(struct worker *w, const struct capture_packet *cp)
         }
         if (f != NULL && p->proto == 6 && w->stream != NULL) {
             flow_table_account(w->flows, stream_packet(w->stream, f, p, dir, &sr));
-            for (int side = 0; side < 2; side++)
-                if (sr.app_ready & (1u << side))
-                    flow_table_account(w->flows, applayer_tcp_data(w->applayer, w->stream, f, w->dpi,
-                                                                   side, false));
+            /* both sides when either has news: a side held back undetected is parsed
+             * once the other side told the protocol */
+            if (sr.app_ready != 0)
+                for (int side = 0; side < 2; side++)
+                    flow_table_account(w->flows, applayer_tcp_data(w->applayer, w->stream, f,
+                                                                   w->dpi, side, false));
         }
         dp.f = f;
         dp.dir = dir;

@@ -2,9 +2,10 @@
  *
  * Protocol detection looks at the first bytes of each side, as Suricata's probing
  * parsers do: an HTTP method or "HTTP/", a TLS or SSLv2 record header, "SSH-". A side
- * that does not tell after APPLAYER_PROBE_TRIES attempts with enough bytes takes nDPI's
- * verdict when there is one; a protocol Canh does not parse over the stream leaves the
- * side to the packet parsers (DNS, SSH lines) and to raw stream rules. */
+ * that does not tell is held (up to APPLAYER_PROBE_HOLD bytes) while the other side may
+ * still tell; then it takes nDPI's verdict when there is one. A protocol Canh does not
+ * parse over the stream leaves the side to the packet parsers (DNS, SSH lines) and to
+ * raw stream rules. */
 #include "applayer/applayer-tcp.h"
 
 #include <stdlib.h>
@@ -17,8 +18,8 @@
 #include "output/output-eve.h"
 
 #define APPLAYER_PROBE_MIN 4     /* bytes before a side is probed */
-#define APPLAYER_PROBE_TRIES 4   /* probes that found nothing before giving up */
-#define APPLAYER_PROBE_ENOUGH 64 /* with this many bytes a miss counts at once */
+#define APPLAYER_PROBE_HOLD 4096 /* bytes of an undetected side held while the other
+                                    side may still tell the protocol */
 #define APPLAYER_FEED_ROUNDS 64  /* parse rounds per call (each consumes bytes or stops) */
 
 void applayer_tcp_configure(struct applayer_thread *a, const struct applayer_tcp_conf *c)
@@ -136,17 +137,20 @@ int64_t applayer_tcp_data(struct applayer_thread *a, struct stream_thread *st, s
             if (p == ALPROTO_UNKNOWN) {
                 if (len < APPLAYER_PROBE_MIN && !eof)
                     break; /* wait for more bytes */
-                if (++af->probe_fail[side] < APPLAYER_PROBE_TRIES && len < APPLAYER_PROBE_ENOUGH &&
-                    !eof)
+                /* The other side may still tell (a request with an unusual method is
+                 * known by its response): hold this side's bytes meanwhile. */
+                if (!af->side_done[!side] && len < APPLAYER_PROBE_HOLD && !eof)
                     break;
+                if (af->probe_fail[side] < UINT8_MAX)
+                    af->probe_fail[side]++;
                 /* This side does not tell: nDPI's verdict, or nothing. */
                 const char *name = dpi != NULL ? dpi_app_proto(dpi, f) : NULL;
                 int np = name != NULL ? alproto_by_name(name) : ALPROTO_UNKNOWN;
                 if (np != ALPROTO_UNKNOWN && f->alproto == ALPROTO_UNKNOWN)
                     set_proto(a, f, af, np);
                 if (!parsed_here(f->alproto)) {
-                    if (f->alproto == ALPROTO_UNKNOWN)
-                        f->alproto = ALPROTO_FAILED;
+                    if (f->alproto == ALPROTO_UNKNOWN && af->side_done[!side])
+                        f->alproto = ALPROTO_FAILED; /* neither side told */
                     af->side_done[side] = true;
                     STAT_INC(a->tcp_stats.undetected);
                     stream_app_done(st, s, side);

@@ -52,6 +52,7 @@ enum packet_flag {
     PKT_TUNNELED = 1u << 3,    /* the IP fields describe the inner packet of a tunnel */
     PKT_CSUM_BAD = 1u << 4,    /* a checksum was verified and is wrong */
     PKT_INVALID = 1u << 5,     /* decoding stopped at an error (see events) */
+    PKT_PSEUDO = 1u << 6,      /* made up by the sensor (end of a flow), not captured */
     PKT_PORTS = 1u << 7,       /* the transport header gave ports (TCP, UDP, SCTP) */
 };
 

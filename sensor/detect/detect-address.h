@@ -14,9 +14,9 @@
  *   $NAME  !$NAME             variable (an address group), expanded through the caller's
  *                             callback; its value is itself a spec
  *
- * Whitespace as Suricata: allowed before an element and after a '!', not after an
- * element ("[1.2.3.4 ,5.6.7.8]" is an error in Suricata and here). A trailing comma
- * ("[a,]") is accepted, an empty element elsewhere is not.
+ * Whitespace as Suricata: allowed before an element, after a '!' and after a ']', not
+ * after an address ("[1.2.3.4 ,5.6.7.8]" is an error in Suricata and here). A trailing
+ * comma ("[a,]") is accepted, an empty element elsewhere is not.
  *
  * Meaning (Suricata's, confirmed against Suricata 7.0.10 with crafted traffic):
  *  - A list holds positive and negated elements. Plain sub-lists and plain variables are
@@ -35,7 +35,9 @@
  *    from 1.2.3.4 (as Suricata, which matches by the packet's IP version).
  *
  * Not reproduced (Suricata's own inconsistencies, none of them used by real rules):
- * text after a closing ']' before the next ',' is ignored by Suricata and an error here;
+ * text after a closing ']' before the next ',' is ignored by Suricata and an error here
+ * (whitespace after the last ']' of a variable's value is an error in Suricata and
+ * accepted here);
  * a '!' in the middle of an address ("1.2.!3.4") negates it in Suricata and is an error
  * here. Suricata's IP-only engine parses "a.b.c.d/255.0.0.0" wrongly (it matches only
  * 0.0.0.0 there, and the right network in its other engine); here it is always the

@@ -324,7 +324,11 @@ static bool packet_keywords(struct detect_thread *dt, const struct sig *s)
         const struct detect_num *n = m->ctx;
         switch (m->type) {
         case SM_DSIZE:
-            if (!detect_num_match(n, p->payload_len))
+            /* as Suricata: never on pseudo packets; every form but "<", "<=" and "=0"
+             * needs a payload */
+            if ((p->flags & PKT_PSEUDO) || !detect_num_match(n, p->payload_len))
+                return false;
+            if (p->payload_len == 0 && n->mode != NUM_LT && n->mode != NUM_LE)
                 return false;
             break;
         case SM_TTL:
