@@ -96,6 +96,14 @@ static void worker_stream_end(struct worker *w, struct flow *f)
     }
 }
 
+/* A UDP or other flow's protocol for rules: nDPI's verdict, in Suricata's names. */
+static void worker_alproto_from_dpi(struct worker *w, struct flow *f)
+{
+    const char *name = w->dpi != NULL ? dpi_app_proto(w->dpi, f) : NULL;
+    int a = name != NULL ? alproto_by_name(name) : ALPROTO_UNKNOWN;
+    f->alproto = (uint8_t)(a != ALPROTO_UNKNOWN ? a : ALPROTO_FAILED);
+}
+
 /* Called by the flow table just before a flow is freed. */
 static void worker_flow_end(void *ctx, struct flow *f, enum flow_end_reason reason)
 {
@@ -169,8 +177,13 @@ void worker_packet(struct worker *w, const struct capture_packet *cp)
     }
     if (w->detect != NULL)
         detect_begin(w->detect, &dp);
-    if (f != NULL)
+    if (f != NULL) {
         flow_table_account(w->flows, applayer_packet(w->applayer, &w->eve, f, p, dir, w->dpi));
+        if (f->alproto == ALPROTO_UNKNOWN && f->dpi_state == DPI_DONE && p->proto != 6)
+            worker_alproto_from_dpi(w, f);
+        if (w->detect != NULL)
+            detect_set_alproto(w->detect, f->alproto);
+    }
     if (w->detect != NULL) {
         detect_run_packet(w->detect);
         if (f != NULL && f->app != NULL && f->stream != NULL)

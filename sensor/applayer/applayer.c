@@ -168,8 +168,13 @@ static int64_t dns_message(struct applayer_thread *a, struct eve *e, struct flow
 static int64_t dns_packet(struct applayer_thread *a, struct eve *e, struct flow *f,
                           const struct packet *p, int dir, const struct dpi_thread *dpi)
 {
-    if (p->proto == 17)
+    if (p->proto == 17) {
+        /* a datagram that parses as DNS makes the flow DNS for the rules (Suricata's
+         * UDP probing parser does the same on the first datagram) */
+        if (f->alproto == ALPROTO_UNKNOWN && p->payload_len >= DNS_HEADER_LEN)
+            f->alproto = ALPROTO_DNS;
         return dns_message(a, e, f, p, dpi, p->payload, p->payload_len);
+    }
     int64_t allocated = 0;
     /* TCP (RFC 1035 4.2.2, RFC 7766): length-prefixed messages. Without reassembly only
      * segments that hold whole messages are parsed. */

@@ -602,6 +602,11 @@ void detect_begin(struct detect_thread *dt, const struct detect_packet *dp)
     dt->arena_used = 0;
 }
 
+void detect_set_alproto(struct detect_thread *dt, uint8_t alproto)
+{
+    dt->dp.alproto = alproto;
+}
+
 static int pkt_class(uint8_t proto)
 {
     switch (proto) {

@@ -39,6 +39,8 @@ struct detect_packet {
 };
 
 void detect_begin(struct detect_thread *dt, const struct detect_packet *dp);
+/* The app layer learnt the flow's protocol while handling this packet. */
+void detect_set_alproto(struct detect_thread *dt, uint8_t alproto);
 /* Packet rules and IP-only rules. */
 void detect_run_packet(struct detect_thread *dt);
 /* Raw stream rules over a chunk of side 'dir' ('offset': stream offset of data[0]). */
