@@ -27,10 +27,10 @@
  * consumed and counted. Nothing in the input can make the parser read out of bounds or
  * grow past the caps.
  *
- * Memory: a state is ~1.2 KB; while the handshake lasts a direction may hold a record
+ * Memory: a state is ~1.9 KB; while the handshake lasts a direction may hold a record
  * buffer (TLS_RECORD_MAX) and a handshake buffer grown to the largest message it has to
  * hold (at most TLS_HANDSHAKE_MAX, freed when the message is done); what stays is the
- * Certificate message (the chain), the parsed first certificate (~4.5 KB) and the JA3
+ * Certificate message (the chain), the parsed first certificate (4.4 KB) and the JA3
  * strings. See tls_state_memuse(). */
 #ifndef CANH_APPLAYER_TLS_H
 #define CANH_APPLAYER_TLS_H

@@ -30,7 +30,7 @@
  *                    hex joined with ':' (59 characters).
  *   validity         seconds since the epoch (UTC); UTCTime years 50-99 are 19xx.
  *
- * x509_parse() allocates nothing; struct x509_cert is caller-owned (about 5 KB). */
+ * x509_parse() allocates nothing; struct x509_cert is caller-owned (4.4 KB). */
 #ifndef CANH_APPLAYER_X509_H
 #define CANH_APPLAYER_X509_H
 
@@ -49,9 +49,6 @@
 #define X509_SERIAL_TEXT_MAX (3 * X509_SERIAL_MAX)
 #define X509_FINGERPRINT_TEXT_MAX 60     /* 20 octets as "aa:" minus the last ':' + NUL */
 #define X509_TIME_TEXT_MAX 32            /* "YYYY-MM-DDTHH:MM:SS" + NUL, with room */
-/* Nesting of DER values walked; a certificate needs 6 (extension contents are not
- * descended into). */
-#define X509_MAX_DEPTH 8
 
 /* Why a certificate is refused. The names follow Suricata's certificate events
  * (tls.certificate_invalid_*). */
