@@ -54,9 +54,47 @@ static bool is_http_request(const uint8_t *d, uint32_t n)
     return false;
 }
 
+static bool has_word(const uint8_t *d, uint32_t n, const char *w)
+{
+    size_t l = strlen(w);
+    for (uint32_t i = 0; i + l <= n && d[i] != '\n'; i++)
+        if (strncasecmp((const char *)d + i, w, l) == 0)
+            return true;
+    return false;
+}
+
+/* Mail and file-transfer greetings and commands (RFC 5321 4.2, RFC 959 5.4, RFC 3501
+ * 7.1.1, RFC 1939 4): only named for rules; Canh does not parse them. */
+static int probe_text(const uint8_t *d, uint32_t n, int side, uint16_t sport)
+{
+    if (n < 4)
+        return ALPROTO_UNKNOWN;
+    if (side == FLOW_TO_SERVER) {
+        if (strncasecmp((const char *)d, "EHLO ", 5) == 0 || strncasecmp((const char *)d, "HELO ", 5) == 0)
+            return ALPROTO_SMTP;
+        return ALPROTO_UNKNOWN;
+    }
+    if (memcmp(d, "220", 3) == 0 && (d[3] == ' ' || d[3] == '-')) {
+        if (has_word(d, n, "FTP"))
+            return ALPROTO_FTP;
+        if (has_word(d, n, "SMTP") || has_word(d, n, "mail"))
+            return ALPROTO_SMTP;
+        if (sport == 21)
+            return ALPROTO_FTP;
+        if (sport == 25 || sport == 587 || sport == 465 || sport == 2525)
+            return ALPROTO_SMTP;
+        return ALPROTO_UNKNOWN;
+    }
+    if (memcmp(d, "* OK", 4) == 0)
+        return ALPROTO_IMAP;
+    if (memcmp(d, "+OK", 3) == 0)
+        return ALPROTO_POP3;
+    return ALPROTO_UNKNOWN;
+}
+
 /* The protocol of side 'side' from its first bytes; ALPROTO_UNKNOWN when they do not
  * tell (yet). */
-static int probe(const uint8_t *d, uint32_t n, int side)
+static int probe(const uint8_t *d, uint32_t n, int side, uint16_t server_port)
 {
     if (n >= 5 && memcmp(d, "HTTP/", 5) == 0)
         return ALPROTO_HTTP;
@@ -70,7 +108,7 @@ static int probe(const uint8_t *d, uint32_t n, int side)
         return ALPROTO_TLS;
     if (n >= 4 && memcmp(d, "SSH-", 4) == 0)
         return ALPROTO_SSH;
-    return ALPROTO_UNKNOWN;
+    return probe_text(d, n, side, server_port);
 }
 
 static struct applayer_flow *flow_app(struct flow *f, int64_t *allocated)
@@ -133,7 +171,7 @@ int64_t applayer_tcp_data(struct applayer_thread *a, struct stream_thread *st, s
         if (!stream_app_data(s, side, &d, &len, &gap))
             break;
         if (f->alproto == ALPROTO_UNKNOWN || f->alproto == ALPROTO_FAILED) {
-            int p = gap == 0 ? probe(d, len, side) : ALPROTO_UNKNOWN;
+            int p = gap == 0 ? probe(d, len, side, flow_server_port(f)) : ALPROTO_UNKNOWN;
             if (p == ALPROTO_UNKNOWN) {
                 if (len < APPLAYER_PROBE_MIN && !eof)
                     break; /* wait for more bytes */

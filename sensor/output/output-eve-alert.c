@@ -174,6 +174,20 @@ void eve_alert(struct eve *e, const struct eve_alert *a, const struct packet *p,
         json_stringn(&e->j, "payload_printable", pr, n);
     }
     json_u64(&e->j, "stream", a->stream ? 1 : 0);
+    /* Suricata's verdict object, as an IDS gives it: the packet was only alerted on;
+     * a reject rule names the reply it would have sent. */
+    json_object_open(&e->j, "verdict");
+    json_plain(&e->j, "action", "alert");
+    if (strcmp(a->rule_action, "reject") == 0) {
+        json_plain(&e->j, "reject-target", "to_client");
+        json_array_open(&e->j, "reject");
+        if (p->proto == 6)
+            json_plain(&e->j, NULL, "tcp-reset");
+        else if (p->proto == 17 || p->proto == 1 || p->proto == 58)
+            json_plain(&e->j, NULL, "icmp-prohib");
+        json_array_close(&e->j);
+    }
+    json_object_close(&e->j);
     if (p->caplen > 0) {
         uint32_t n = p->caplen < EVE_ALERT_PACKET_MAX ? p->caplen : EVE_ALERT_PACKET_MAX;
         char b64[BASE64_SIZE(EVE_ALERT_PACKET_MAX)];
