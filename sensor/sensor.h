@@ -60,6 +60,7 @@ struct worker {
     struct detect_thread *detect;   /* NULL without rules */
     bool raw_stream;                /* some rule inspects the raw stream */
     int raw_dir;                    /* direction being raw-inspected */
+    uint64_t raw_next;              /* stream offset after the last block inspected */
     struct flow *cur_flow;          /* flow of the packet being handled */
     struct eve eve;
 

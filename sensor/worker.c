@@ -40,12 +40,27 @@ static void worker_dpi_done(struct worker *w, struct flow *f, uint64_t ts_us)
     flow_table_account(w->flows, -(int64_t)w->dpi_state_size);
 }
 
-/* Raw stream inspection: each block of usable bytes goes to the stream rules. */
+/* Raw stream inspection: each block of usable bytes goes to the stream rules. An alert
+ * shows the block as Suricata logs stream data: missing bytes before it are written as
+ * "[N bytes missing]". */
 static int worker_raw_block(void *ctx, const uint8_t *data, uint32_t len, uint64_t offset)
 {
     struct worker *w = ctx;
-    detect_run_stream(w->detect, w->raw_dir, data, len, offset);
+    char marker[48];
+    uint32_t mlen = 0;
+    if (offset > w->raw_next)
+        mlen = (uint32_t)snprintf(marker, sizeof(marker), "[%llu bytes missing]",
+                                  (unsigned long long)(offset - w->raw_next));
+    detect_run_stream(w->detect, w->raw_dir, data, len, offset, marker, mlen);
+    w->raw_next = offset + len;
     return 0;
+}
+
+static void worker_raw_inspect(struct worker *w, struct flow *f, int dir, const struct packet *p)
+{
+    w->raw_dir = dir;
+    w->raw_next = f->stream->side[dir].raw_progress;
+    stream_raw_inspect(w->stream, f->stream, dir, p, worker_raw_block, w);
 }
 
 /* A packet standing for one direction of a flow at its end (Suricata's flow-timeout
@@ -88,10 +103,8 @@ static void worker_stream_end(struct worker *w, struct flow *f)
         detect_begin(w->detect, &dp);
         w->cur_flow = f;
         applayer_tcp_detect(w->applayer, f, dir, true);
-        if (w->raw_stream) {
-            w->raw_dir = dir;
-            stream_raw_inspect(w->stream, f->stream, dir, NULL, worker_raw_block, w);
-        }
+        if (w->raw_stream)
+            worker_raw_inspect(w, f, dir, NULL);
         detect_flush(w->detect, &w->eve, w->dpi, "stream (flow timeout)");
     }
 }
@@ -188,10 +201,8 @@ void worker_packet(struct worker *w, const struct capture_packet *cp)
         detect_run_packet(w->detect);
         if (f != NULL && f->app != NULL && f->stream != NULL)
             applayer_tcp_detect(w->applayer, f, dir, false);
-        if (f != NULL && f->stream != NULL && w->raw_stream && stream_raw_ready(f->stream, dir)) {
-            w->raw_dir = dir;
-            stream_raw_inspect(w->stream, f->stream, dir, p, worker_raw_block, w);
-        }
+        if (f != NULL && f->stream != NULL && w->raw_stream && stream_raw_ready(f->stream, dir))
+            worker_raw_inspect(w, f, dir, p);
         detect_flush(w->detect, &w->eve, w->dpi, NULL);
     }
     if (p->nevents > 0)

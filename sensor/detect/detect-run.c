@@ -61,6 +61,8 @@ struct detect_thread {
     uint32_t arena_used;
     uint32_t *cand;
     uint32_t ncand, capcand;
+    const char *prefix;    /* written before the next alert's payload (gap marker) */
+    uint32_t prefix_len;
     uint8_t *tf[2];        /* transform scratch, two so chains can alternate */
     uint32_t tfcap;
 };
@@ -551,8 +553,11 @@ static void sig_matched(struct detect_thread *dt, const struct sig *s, uint8_t k
     a->kind = kind;
     a->dir = (int8_t)dp->dir;
     if (payload != NULL && plen > 0) {
+        uint32_t pre = dt->prefix_len;
+        a->payload_off = arena_copy(dt, (const uint8_t *)dt->prefix, &pre);
         a->payload_len = plen;
-        a->payload_off = arena_copy(dt, payload, &a->payload_len);
+        arena_copy(dt, payload, &a->payload_len);
+        a->payload_len += pre;
     }
     if (tx != NULL)
         a->tx = *tx;
@@ -694,7 +699,7 @@ static void run_packet_candidates(struct detect_thread *dt)
 }
 
 void detect_run_stream(struct detect_thread *dt, int dir, const uint8_t *data, uint32_t len,
-                       uint64_t offset)
+                       uint64_t offset, const char *prefix, uint32_t prefix_len)
 {
     const struct detect_engine *de = dt->de;
     const struct detect_group *g = &de->stream[dir];
@@ -712,7 +717,10 @@ void detect_run_stream(struct detect_thread *dt, int dir, const uint8_t *data, u
             continue;
         if (!sig_payload_ok(dt, s, data, len, offset))
             continue;
+        dt->prefix = prefix;
+        dt->prefix_len = prefix_len;
         sig_matched(dt, s, 1, data, len, NULL);
+        dt->prefix_len = 0;
     }
     dt->dp.dir = saved;
 }

@@ -43,9 +43,11 @@ void detect_begin(struct detect_thread *dt, const struct detect_packet *dp);
 void detect_set_alproto(struct detect_thread *dt, uint8_t alproto);
 /* Packet rules and IP-only rules. */
 void detect_run_packet(struct detect_thread *dt);
-/* Raw stream rules over a chunk of side 'dir' ('offset': stream offset of data[0]). */
+/* Raw stream rules over a chunk of side 'dir' ('offset': stream offset of data[0]);
+ * 'prefix' (may be empty) goes before the chunk in the payload of an alert (a gap
+ * marker). */
 void detect_run_stream(struct detect_thread *dt, int dir, const uint8_t *data, uint32_t len,
-                       uint64_t offset);
+                       uint64_t offset, const char *prefix, uint32_t prefix_len);
 /* Transaction rules of direction 'dir' over 'tx'. */
 void detect_run_tx(struct detect_thread *dt, int dir, const struct detect_tx *tx);
 /* The transaction will not be seen again: forget which rules fired on it. */
