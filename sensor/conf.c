@@ -85,6 +85,8 @@ static const struct conf_key conf_table[] = {
     { "defrag.policy", CONF_ENUM, OFF(defrag_policy), 0, DEFRAG_POLICY_BSD, NULL, 0, 3, names_policy,
       "Which data wins where fragments overlap: bsd (lower offset, then earlier), linux (lower offset, then later), first, last." },
 
+    { "vlan.use-for-tracking", CONF_BOOL, OFF(vlan_tracking), 0, 1, NULL, 0, 0, NULL,
+      "Keep flows of different VLANs apart (no: one flow across VLANs, for taps that see both sides of a router on different VLANs)." },
     { "flow.memcap", CONF_SIZE, OFF(flow_memcap), 0, 256 * MIB, NULL, 1 * MIB, 64 * GIB, NULL,
       "Memory for flow records and their DPI state, per sensor (split between workers); when full, the oldest flow is evicted and counted." },
     { "flow.hash-size", CONF_INT, OFF(flow_hash_size), 0, 65536, NULL, 1024, 16777216, NULL,

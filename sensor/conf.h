@@ -62,6 +62,7 @@ struct sensor_conf {
     int64_t defrag_trackers;
     int64_t defrag_policy; /* enum conf_defrag_policy */
     /* flow */
+    bool vlan_tracking;
     int64_t flow_memcap;
     int64_t flow_hash_size;
     int64_t flow_timeout_tcp_new;

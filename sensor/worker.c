@@ -391,6 +391,7 @@ int worker_init(struct worker *w, struct sensor *s, unsigned id, char errbuf[CAN
         return CANH_ENOMEM;
 
     struct flow_table_conf fc = {
+        .ignore_vlan = !c->vlan_tracking,
         .memcap = (uint64_t)c->flow_memcap / s->nworkers,
         .hash_size = (uint32_t)c->flow_hash_size,
         .timeout_us = {

@@ -47,13 +47,15 @@ static uint32_t flow_key_hash(const struct flow_key *k)
 _Static_assert(sizeof(struct flow_key) % 8 == 0, "flow_key is hashed as 64-bit words");
 
 /* Builds the normalised key; returns 0 if the packet's source is endpoint 0. */
-static int flow_key_from_packet(const struct packet *p, struct flow_key *k)
+static int flow_key_from_packet(const struct packet *p, struct flow_key *k, bool use_vlan)
 {
     memset(k, 0, sizeof(*k));
     k->proto = p->proto;
     k->ipver = p->ipver;
-    k->vlan[0] = p->vlan[0];
-    k->vlan[1] = p->vlan[1];
+    if (use_vlan) {
+        k->vlan[0] = p->vlan[0];
+        k->vlan[1] = p->vlan[1];
+    }
     /* ICMP has no ports (decode leaves them 0): ICMP flows are keyed by addresses, as
      * nDPI's reader does, so an echo request and its reply are one flow. */
     uint16_t sport = p->sport, dport = p->dport;
@@ -270,7 +272,7 @@ static struct flow *flow_create(struct flow_table *t, const struct packet *p,
 struct flow *flow_table_packet(struct flow_table *t, const struct packet *p, int *dir)
 {
     struct flow_key k;
-    int src_idx = flow_key_from_packet(p, &k);
+    int src_idx = flow_key_from_packet(p, &k, !t->conf.ignore_vlan);
     uint32_t hash = flow_key_hash(&k);
 
     struct flow *f;

@@ -93,6 +93,7 @@ struct flow {
 };
 
 struct flow_table_conf {
+    bool ignore_vlan;     /* VLAN ids are not part of the key (vlan.use-for-tracking: no) */
     uint64_t memcap;
     uint32_t hash_size;
     uint64_t timeout_us[FLOW_TC_MAX];

@@ -121,8 +121,16 @@ CANH_KEYS = {
     "stream.reassembly.toclient-chunk-size": _text,
     "packet-alert-max": _text,
     "flow.hash-size": _hash_size,
+    "vlan.use-for-tracking": _bool,
     "app-layer.protocols.http.libhtp.default-config.request-body-limit": _text,
     "app-layer.protocols.http.libhtp.default-config.response-body-limit": _text,
+}
+# Suricata keys canh knows under another name.
+CANH_KEY_NAMES = {
+    "app-layer.protocols.http.libhtp.default-config.request-body-limit":
+        "app-layer.http.request-body-limit",
+    "app-layer.protocols.http.libhtp.default-config.response-body-limit":
+        "app-layer.http.response-body-limit",
 }
 CANH_KEY_PREFIXES = ("vars.address-groups.", "vars.port-groups.")
 
@@ -570,7 +578,7 @@ class CanhEngine(Engine):
         included_dropped = set()
         for key, val in flatten({k: v for k, v in conf.items() if k != "vars"}):
             if key in CANH_KEYS:
-                sets.append((key, CANH_KEYS[key](val)))
+                sets.append((CANH_KEY_NAMES.get(key, key), CANH_KEYS[key](val)))
             elif key.startswith(("outputs", "logging")):
                 continue
             elif key in own_keys:
@@ -629,7 +637,7 @@ class CanhEngine(Engine):
                 if k in UNSAFE_KEYS:
                     notes.append("--set %s: never passed on (it would delete the test pcap)" % k)
                 elif k in CANH_KEYS:
-                    sets.append((k, CANH_KEYS[k](v)))
+                    sets.append((CANH_KEY_NAMES.get(k, k), CANH_KEYS[k](v)))
                 elif k.startswith(CANH_KEY_PREFIXES):
                     sets.append((k, v))
                 else:
@@ -659,7 +667,7 @@ class CanhEngine(Engine):
         if not have:
             return ["(--list-keys listed nothing: every key is passed)"]
         self.known = have
-        missing = [k for k in CANH_KEYS if k not in have]
+        missing = [k for k in CANH_KEYS if CANH_KEY_NAMES.get(k, k) not in have]
         missing += [p + "*" for p in CANH_KEY_PREFIXES if not any(h.startswith(p) for h in have)]
         return missing
 
