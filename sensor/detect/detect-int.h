@@ -244,6 +244,7 @@ enum threshold_type { TH_NONE = 0, TH_LIMIT, TH_THRESHOLD, TH_BOTH, TH_DETECTION
 enum threshold_track { TRACK_SRC = 0, TRACK_DST, TRACK_RULE, TRACK_FLOW, TRACK_BOTH };
 struct detect_threshold {
     uint8_t type, track;
+    uint8_t unique_on;   /* detection_filter: 0, or count distinct 1 source / 2 destination ports */
     uint32_t count;
     uint32_t seconds;
     uint8_t new_action;  /* rate_filter */

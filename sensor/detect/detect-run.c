@@ -536,8 +536,8 @@ static void sig_matched(struct detect_thread *dt, const struct sig *s, uint8_t k
                 }
             }
         }
-        if (threshold_check(dt->de->thresholds, s, &s->th, &p->src, &p->dst, p->ipver, p->ts_us,
-                            fc, ff, &action) != TH_ALERT) {
+        if (threshold_check(dt->de->thresholds, s, &s->th, &p->src, &p->dst, p->ipver, p->sport,
+                            p->dport, p->ts_us, fc, ff, &action) != TH_ALERT) {
             STAT_INC(dt->stats.alerts_suppressed);
             return;
         }

@@ -119,14 +119,23 @@ int detect_threshold_parse(const char *arg, bool filter, struct detect_threshold
             }
             have_seconds = true;
         } else if (strcasecmp(item, "unique_on") == 0 && filter) {
-            /* detection_filter unique_on (Suricata 8): counting distinct ports is not
-             * supported; refuse rather than count differently. */
-            snprintf(err, CANH_ERRBUF_SIZE, "unique_on is not supported");
-            return CANH_ERR;
+            /* Suricata 8: count distinct ports rather than matches */
+            if (strcasecmp(val, "src_port") == 0)
+                th->unique_on = 1;
+            else if (strcasecmp(val, "dst_port") == 0)
+                th->unique_on = 2;
+            else {
+                snprintf(err, CANH_ERRBUF_SIZE, "unique_on '%s' is not src_port or dst_port", val);
+                return CANH_ERR;
+            }
         } else {
             snprintf(err, CANH_ERRBUF_SIZE, "unknown option '%s'", item);
             return CANH_ERR;
         }
+    }
+    if (th->unique_on != 0 && (th->track == TRACK_FLOW || th->track == TRACK_RULE)) {
+        snprintf(err, CANH_ERRBUF_SIZE, "unique_on needs track by_src, by_dst or by_both");
+        return CANH_ERR;
     }
     if ((!filter && th->type == TH_NONE) || !have_track || !have_count || !have_seconds) {
         snprintf(err, CANH_ERRBUF_SIZE, "needs %strack, count and seconds", filter ? "" : "type, ");
@@ -148,7 +157,11 @@ struct th_entry {
     uint64_t first_us;   /* window start */
     uint32_t count;
     uint64_t action_until_us; /* rate_filter: new action in force until */
+    uint16_t *ports;     /* unique_on: the distinct ports of the window */
+    uint32_t nports, capports;
 };
+
+#define THRESHOLD_MAX_PORTS 65536
 
 struct threshold_table {
     pthread_mutex_t locks[THRESHOLD_STRIPES];
@@ -176,6 +189,7 @@ void threshold_table_free(struct threshold_table *t)
         struct th_entry *e = t->buckets[i];
         while (e != NULL) {
             struct th_entry *n = e->next;
+            free(e->ports);
             free(e);
             e = n;
         }
@@ -260,10 +274,38 @@ static uint32_t th_hash(uint32_t sid, uint32_t gid, uint8_t track, const struct 
     return (uint32_t)h;
 }
 
+/* detection_filter unique_on: a match counts only when its port is new in the window. */
+static int th_apply_unique(const struct detect_threshold *th, struct th_entry *e, uint16_t port,
+                           uint64_t now_us)
+{
+    uint64_t window = (uint64_t)th->seconds * 1000000u;
+    if (e->nports == 0 || now_us - e->first_us > window || now_us < e->first_us) {
+        e->first_us = now_us;
+        e->nports = 0;
+    }
+    bool seen = false;
+    for (uint32_t i = 0; i < e->nports; i++)
+        if (e->ports[i] == port)
+            seen = true;
+    if (!seen && e->nports < THRESHOLD_MAX_PORTS) {
+        if (e->nports == e->capports) {
+            uint32_t cap = e->capports ? e->capports * 2 : 8;
+            uint16_t *v = realloc(e->ports, cap * sizeof(*v));
+            if (v != NULL) {
+                e->ports = v;
+                e->capports = cap;
+            }
+        }
+        if (e->nports < e->capports)
+            e->ports[e->nports++] = port;
+    }
+    return e->nports > th->count ? TH_ALERT : TH_SUPPRESS;
+}
+
 int threshold_check(struct threshold_table *t, const struct sig *s, const struct detect_threshold *th,
                     const struct canh_addr *src, const struct canh_addr *dst, uint8_t ipver,
-                    uint64_t now_us, uint32_t *flow_count, uint64_t *flow_first,
-                    uint8_t *action)
+                    uint16_t sport, uint16_t dport, uint64_t now_us, uint32_t *flow_count,
+                    uint64_t *flow_first, uint8_t *action)
 {
     if (th->type == TH_NONE)
         return TH_ALERT;
@@ -314,7 +356,9 @@ int threshold_check(struct threshold_table *t, const struct sig *s, const struct
         e->next = t->buckets[bucket];
         t->buckets[bucket] = e;
     }
-    int r = th_apply(th, &e->count, &e->first_us, &e->action_until_us, now_us, action);
+    int r = th->unique_on != 0 ? th_apply_unique(th, e, th->unique_on == 1 ? sport : dport, now_us)
+                               : th_apply(th, &e->count, &e->first_us, &e->action_until_us, now_us,
+                                          action);
     pthread_mutex_unlock(lock);
     return r;
 }

@@ -20,8 +20,8 @@ void threshold_table_free(struct threshold_table *t);
  * *action. Thread-safe. */
 int threshold_check(struct threshold_table *t, const struct sig *s, const struct detect_threshold *th,
                     const struct canh_addr *src, const struct canh_addr *dst, uint8_t ipver,
-                    uint64_t now_us, uint32_t *flow_count, uint64_t *flow_first,
-                    uint8_t *action);
+                    uint16_t sport, uint16_t dport, uint64_t now_us, uint32_t *flow_count,
+                    uint64_t *flow_first, uint8_t *action);
 
 /* Is an alert of 's' between these addresses suppressed (threshold.config suppress)? */
 bool threshold_suppressed(const struct sig *s, uint8_t ipver, const struct canh_addr *src,
