@@ -522,8 +522,6 @@ static int kw_startswith(struct parse_ctx *pc, const char *arg)
         return CANH_ERR;
     if (c->flags & (CT_DEPTH | CT_OFFSET | CT_DISTANCE | CT_WITHIN))
         return parse_fail(pc, "startswith with depth/offset/distance/within");
-    if (c->flags & CT_NEGATED)
-        return parse_fail(pc, "startswith on a negated content");
     c->flags |= CT_STARTSWITH | CT_DEPTH;
     c->depth = (int32_t)c->len;
     c->offset = 0;
@@ -940,7 +938,12 @@ static int kw_flags(struct parse_ctx *pc, const char *arg)
     if (comma != NULL) {
         *comma = '\0';
         for (const char *q = comma + 1; *q; q++) {
-            const char *pos = strchr("FSRPAUCE", toupper((unsigned char)*q));
+            char mc = (char)toupper((unsigned char)*q);
+            if (mc == '1')
+                mc = 'C'; /* the two reserved bits: CWR and ECE today */
+            else if (mc == '2')
+                mc = 'E';
+            const char *pos = strchr("FSRPAUCE", mc);
             if (isspace((unsigned char)*q))
                 continue;
             if (pos == NULL || *q == '\0') {
