@@ -124,8 +124,13 @@ struct http_dir {
     uint32_t line_end;       /* offset after the start line's LF; 0 while in it */
     uint32_t cur_line;       /* offset where the line being gathered starts */
     struct http_tx *tx;      /* transaction whose message is being read */
-    struct http_tx *prev;    /* requests: the last complete one, which gets the lines
-                                that follow it until one starts with a known method */
+    struct http_tx *prev;    /* the last complete message's tx. Requests: it gets the
+                                lines that follow until one starts with a known method;
+                                responses: it gets lines that are not a status line */
+    struct http_tx *junk_tx; /* responses: the tx whose answer is lines that are not a
+                                status line (no response came before them) */
+    bool lost;               /* bytes were lost or unreadable: what is skipped until the
+                                next message start is nobody's body */
     uint8_t *interim;        /* raw field lines of 100 Continue answers to 'tx' (Suricata
                                 keeps them in the final response's http.header.raw) */
     uint32_t interim_len;
@@ -1743,7 +1748,7 @@ static void trailer_free(struct http_dir *d)
 
 static void msg_done(struct http_dir *d)
 {
-    if (d->dir == 0 && d->tx != NULL)
+    if (d->tx != NULL)
         d->prev = d->tx;
     z_free(d);
     trailer_free(d);
@@ -1803,6 +1808,7 @@ static void body_start(struct http_dir *d, int64_t len, bool chunked, bool until
 static void dir_resync(struct http_dir *d)
 {
     d->prev = NULL;
+    d->lost = true;
     STAT_INC(d->h->stats->resyncs);
     d->st = DS_RESYNC;
     d->resync = true;
@@ -1969,12 +1975,12 @@ static void head_done(struct http_dir *d)
     }
 }
 
-/* Bytes after a complete request that do not start a request: more body of it. */
-static void body_unexpected(struct http_dir *d, const uint8_t *p, uint32_t n)
+/* Lines where a start line belongs, taken as body of 'tx' in this direction (libhtp's
+ * REQ_FINALIZE and htp_treat_response_line_as_body()). */
+static void body_unexpected(struct http_dir *d, struct http_tx *tx, const uint8_t *p,
+                            uint32_t n)
 {
-    struct http_tx *prev = d->prev;
-    tx_event(d->h, prev, HTTP_EV_REQUEST_BODY_UNEXPECTED);
-    d->tx = prev;
+    d->tx = tx;
     d->store_stop = false;
     body_store(d, p, n);
     d->tx = NULL;
@@ -2001,7 +2007,8 @@ static bool start_line(struct http_dir *d)
             while (e < len && !is_space(line[e]))
                 e++;
             if (!method_known(line + ms, e - ms)) {
-                body_unexpected(d, d->head, d->line_end);
+                tx_event(h, d->prev, HTTP_EV_REQUEST_BODY_UNEXPECTED);
+                body_unexpected(d, d->prev, d->head, d->line_end);
                 return false;
             }
         }
@@ -2018,7 +2025,7 @@ static bool start_line(struct http_dir *d)
             d->resync = true;
             return false;
         }
-        d->resync = false;
+        d->resync = d->lost = false;
         struct http_tx *tx = tx_new(h, d);
         if (tx == NULL)
             return false;
@@ -2028,18 +2035,36 @@ static bool start_line(struct http_dir *d)
         return true;
     }
     if (!looks_like_response(line, len)) {
+        /* As libhtp, the line is body: of the last response, else of the response
+         * awaited (which then has no head); unlike libhtp, the next status line is
+         * still looked for. */
+        struct http_tx *t = d->prev;
+        if (t == NULL && d->junk_tx == NULL && !d->lost) {
+            t = tx_awaiting_response(h);
+            if (t != NULL) {
+                t->m[1].progress = HTTP_PROGRESS_BODY;
+                d->junk_tx = t;
+            }
+        }
+        if (t == NULL)
+            t = d->junk_tx;
         if (!d->resync) {
-            struct http_tx *t = tx_awaiting_response(h);
             if (t != NULL)
                 tx_event(h, t, HTTP_EV_RESPONSE_LINE_INVALID);
             else
                 dir_event(d, HTTP_EV_RESPONSE_LINE_INVALID);
             STAT_INC(h->stats->resyncs);
         }
+        if (t != NULL && !d->lost)
+            body_unexpected(d, t, d->head, d->line_end);
         d->resync = true;
         return false;
     }
-    d->resync = false;
+    d->resync = d->lost = false;
+    if (d->junk_tx != NULL) {
+        d->junk_tx->m[1].progress = HTTP_PROGRESS_COMPLETE;
+        d->junk_tx = NULL;
+    }
     struct http_tx *tx = tx_awaiting_response(h);
     if (tx == NULL) {
         tx = tx_new(h, d);
@@ -2247,6 +2272,7 @@ static uint32_t resync_feed(struct http_dir *d, const uint8_t *p, uint32_t len)
 static void dir_close(struct http_dir *d)
 {
     d->prev = NULL;
+    d->junk_tx = NULL;
     z_free(d);
     trailer_free(d);
     mem_free(d->h, d->interim, d->interim_len);
@@ -2420,8 +2446,16 @@ void http_eof(struct http_state *h, int dir)
         msg_done(d);
         break;
     case DS_HEAD:
-        if (d->tx != NULL && head_build(d))
-            d->tx->m[dir].progress = HTTP_PROGRESS_COMPLETE;
+        if (d->tx == NULL && d->head_len > 0) {
+            /* An unfinished first line: read as a line, as libhtp does at the close. */
+            d->line_end = d->head_len;
+            if (!start_line(d)) {
+                d->head_len = d->line_end = 0;
+                break;
+            }
+        }
+        if (d->tx != NULL)
+            head_build(d);
         msg_done(d);
         break;
     case DS_SKIP_HEAD:
@@ -2432,6 +2466,15 @@ void http_eof(struct http_state *h, int dir)
         break;
     default:
         break;
+    }
+    if (d->interim_len > 0) {
+        /* Only 100 Continue came: Suricata still shows its field lines. */
+        struct http_tx *t = tx_awaiting_response(h);
+        uint32_t off = t != NULL ? arena_grow(h, &t->m[1], d->interim_len) : SPAN_NONE;
+        if (off != SPAN_NONE) {
+            memcpy(t->m[1].arena + off, d->interim, d->interim_len);
+            t->m[1].b[MB_HEADER_RAW] = (struct span){off, d->interim_len};
+        }
     }
     if (dir == 1 && h->d[0].st == DS_CONNECT) {
         h->d[0].st = DS_IDLE; /* no answer will come: read the requests again */
@@ -2483,8 +2526,9 @@ void http_tx_gc(struct http_state *h, uint64_t upto)
             if (h->last == t)
                 h->last = prev;
             h->ntx--;
-            if (h->d[0].prev == t)
-                h->d[0].prev = NULL;
+            for (int i = 0; i < 2; i++)
+                if (h->d[i].prev == t)
+                    h->d[i].prev = NULL;
             tx_free(h, t);
         } else {
             prev = t;
