@@ -9,6 +9,7 @@
 
 #include "detect/detect-address.h"
 #include "detect/detect-classification.h"
+#include "detect/detect-iponly.h"
 #include "detect/detect-mpm.h"
 #include "detect/detect-parse.h"
 #include "detect/detect-pcre.h"
@@ -448,6 +449,12 @@ static int build_groups(struct detect_engine *de, struct detect_load_stats *st,
             }
         }
     }
+    de->iponly_index = detect_iponly_build(de->sigs, de->iponly, de->niponly, errbuf);
+    if (de->iponly_index == NULL) {
+        rc = CANH_ERR;
+        goto out_quiet;
+    }
+    de->memuse += detect_iponly_memuse(de->iponly_index);
     rc = CANH_OK;
     for (int d = 0; d < 2 && rc == CANH_OK; d++) {
         for (int pcl = 0; pcl < DG_PROTO_MAX && rc == CANH_OK; pcl++)
@@ -612,6 +619,7 @@ void detect_engine_free(struct detect_engine *de)
     free(de->txg);
     free(de->variants);
     free(de->iponly);
+    detect_iponly_free(de->iponly_index);
     for (uint32_t i = 0; i < de->nflowbits; i++)
         free(de->flowbits[i]);
     free(de->flowbits);

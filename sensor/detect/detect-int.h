@@ -359,9 +359,10 @@ struct detect_engine {
     uint16_t nvariants;
     struct detect_group (*txg)[2];       /* [variant][dir] */
     struct detect_group tx_proto[ALPROTO_MAX][2];
-    /* IP-only rules */
+    /* IP-only rules, and their address index */
     uint32_t *iponly;
     uint32_t niponly;
+    struct detect_iponly *iponly_index;
 
     /* flowbit and flowint names: ids are positions */
     char **flowbits;

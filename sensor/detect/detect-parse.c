@@ -585,13 +585,19 @@ static int finish_sig(struct parse_ctx *pc)
         return parse_fail(pc, "payload keywords for a protocol without payload");
     choose_fast_pattern(s);
 
-    /* IP-only: addresses (and protocol) alone, no ports, nothing per packet or flow. */
-    if (s->nbufs == 0 && s->match.n == 0 && s->post.n == 0 && s->alproto == ALPROTO_UNKNOWN &&
-        (s->flags & SIG_SP_ANY) && (s->flags & SIG_DP_ANY) &&
-        !(s->flags & (SIG_TOSERVER | SIG_TOCLIENT | SIG_ESTABLISHED | SIG_NOT_ESTABLISHED |
-                      SIG_STATELESS | SIG_ONLY_STREAM | SIG_NO_STREAM | SIG_ONLY_FRAG |
-                      SIG_NO_FRAG)) &&
-        !((s->flags & SIG_SRC_ANY) && (s->flags & SIG_DST_ANY)))
+    /* IP-only (Suricata's SignatureIsIPOnly): addresses, protocol, ports, thresholds and
+     * flowbits:set, nothing about payload, application or flow state. Such rules are
+     * looked up by address on the first packet of each direction of a flow. */
+    bool iponly = s->nbufs == 0 && s->match.n == 0 && s->alproto == ALPROTO_UNKNOWN &&
+                  !(s->flags & (SIG_TOSERVER | SIG_TOCLIENT | SIG_ESTABLISHED |
+                                SIG_NOT_ESTABLISHED | SIG_ONLY_STREAM | SIG_NO_STREAM |
+                                SIG_ONLY_FRAG | SIG_NO_FRAG));
+    for (unsigned i = 0; iponly && i < s->post.n; i++) {
+        const struct sm *m = &s->post.v[i];
+        if (m->type != SM_FLOWBITS || ((const struct detect_flowbits *)m->ctx)->cmd != FB_SET)
+            iponly = false;
+    }
+    if (iponly)
         s->flags |= SIG_IPONLY;
 
     /* Severity from the priority (classtype's unless the rule gave one); Suricata

@@ -16,6 +16,7 @@
 #include "detect/detect-address.h"
 #include "detect/detect-byte.h"
 #include "detect/detect-inspect.h"
+#include "detect/detect-iponly.h"
 #include "detect/detect-mpm.h"
 #include "detect/detect-pcre.h"
 #include "detect/detect-port.h"
@@ -649,8 +650,9 @@ static void run_iponly(struct detect_thread *dt)
             return;
         df->iponly_done[dp->dir] = true;
     }
-    for (uint32_t i = 0; i < de->niponly; i++) {
-        const struct sig *s = de->sigs[de->iponly[i]];
+    uint32_t n = detect_iponly_candidates(de->iponly_index, dp->p, dt->cand, dt->capcand);
+    for (uint32_t i = 0; i < n; i++) {
+        const struct sig *s = de->sigs[dt->cand[i]];
         STAT_INC(dt->stats.candidates);
         if (header_match(dp, s))
             sig_matched(dt, s, 0, dp->p->payload, dp->p->payload_len, NULL);
