@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "decode/defrag.h"
+#include "detect/detect.h"
+#include "stream/stream.h"
 #include "util/util-json.h"
 #include "util/util-log.h"
 
@@ -18,6 +20,8 @@ struct stats_totals {
     struct dpi_stats dpi;
     struct applayer_stats applayer;
     struct eve_stats eve;
+    struct stream_stats stream;
+    struct detect_stats detect;
 };
 
 /* Adds every uint64_t of 'src' to 'dst' (the stats structs are all uint64_t). */
@@ -50,6 +54,10 @@ static void stats_collect(const struct sensor *s, struct stats_totals *t)
         if (w->applayer != NULL)
             stats_add(&t->applayer, applayer_thread_stats(w->applayer), sizeof(t->applayer));
         stats_add(&t->eve, &w->eve.stats, sizeof(t->eve));
+        if (w->stream != NULL)
+            stats_add(&t->stream, stream_thread_stats(w->stream), sizeof(t->stream));
+        if (w->detect != NULL)
+            stats_add(&t->detect, detect_thread_stats(w->detect), sizeof(t->detect));
     }
 }
 
@@ -205,6 +213,37 @@ void stats_write(const struct sensor *s, struct json *j, uint64_t now_us)
     stats_event_groups(j, t.applayer.events, APPLAYER_EV_MAX, applayer_event_name_of);
     json_object_close(j);
 
+    json_object_open(j, "stream");
+    U(j, &t.stream, sessions);
+    U(j, &t.stream, midstream);
+    U(j, &t.stream, segments);
+    U(j, &t.stream, bytes);
+    U(j, &t.stream, retransmissions);
+    U(j, &t.stream, overlaps);
+    U(j, &t.stream, overlap_diff);
+    U(j, &t.stream, out_of_order);
+    U(j, &t.stream, gaps);
+    U(j, &t.stream, depth_reached);
+    U(j, &t.stream, memcap_drops);
+    U(j, &t.stream, segment_limit);
+    U(j, &t.stream, out_of_window);
+    U(j, &t.stream, bad_rst);
+    U(j, &t.stream, memuse);
+    json_object_close(j);
+
+    json_object_open(j, "detect");
+    json_u64(j, "rules", s->rules_loaded);
+    json_u64(j, "rules_skipped", s->rules_skipped);
+    U(j, &t.detect, packets);
+    U(j, &t.detect, stream_chunks);
+    U(j, &t.detect, txs);
+    U(j, &t.detect, candidates);
+    U(j, &t.detect, alerts);
+    U(j, &t.detect, alerts_suppressed);
+    U(j, &t.detect, alert_max);
+    U(j, &t.detect, recursion_limit);
+    json_object_close(j);
+
     json_object_open(j, "output");
     U(j, &t.eve, events);
     U(j, &t.eve, dropped);
@@ -240,6 +279,11 @@ void stats_log_summary(const struct sensor *s)
                t.flow.memcap_drops);
     log_notice("dpi: detected %" PRIu64 ", guessed %" PRIu64 ", unknown %" PRIu64, t.dpi.flows_detected,
                t.dpi.flows_guessed, t.dpi.flows_unknown);
+    if (s->detect != NULL)
+        log_notice("rules: %" PRIu64 " alerts (%" PRIu64 " held back by threshold, suppress or noalert); "
+                   "inspected %" PRIu64 " packets, %" PRIu64 " stream chunks, %" PRIu64 " transactions",
+                   t.detect.alerts, t.detect.alerts_suppressed, t.detect.packets, t.detect.stream_chunks,
+                   t.detect.txs);
     log_notice("events %" PRIu64 ", written %" PRIu64 ", dropped %" PRIu64 ", write errors %" PRIu64,
                t.eve.events, STAT_GET(s->output.written), t.eve.dropped,
                STAT_GET(s->output.write_errors));
