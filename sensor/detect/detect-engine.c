@@ -12,6 +12,7 @@
 #include "detect/detect-iponly.h"
 #include "detect/detect-mpm.h"
 #include "detect/detect-parse.h"
+#include "detect/detect-port.h"
 #include "detect/detect-pcre.h"
 #include "detect/detect-spm.h"
 #include "detect/detect-threshold.h"
@@ -297,12 +298,71 @@ static int register_mpm(struct detect_engine *de, struct mpm *m)
     return CANH_OK;
 }
 
+/* The first test of an always-run rule (see struct detect_pf). */
+static void make_pf(const struct sig *s, struct detect_pf *pf)
+{
+    pf->num = s->num;
+    pf->dp_lo = 0;
+    pf->dp_hi = 65535;
+    pf->ds_lo = 0;
+    pf->ds_hi = 65535;
+    pf->need = pf->forbid = 0;
+    if (!(s->flags & SIG_DP_ANY) && !(s->flags & SIG_BIDIR)) {
+        uint32_t n;
+        const struct port_range *r = port_set_ranges(s->dp, &n);
+        if (n > 0) {
+            pf->dp_lo = r[0].lo;
+            pf->dp_hi = r[n - 1].hi;
+        }
+    }
+    for (unsigned i = 0; i < s->match.n; i++) {
+        const struct sm *m = &s->match.v[i];
+        if (m->type == SM_FLAGS) {
+            const struct detect_flags *f = m->ctx;
+            if (f->mode == 0) {
+                pf->need |= f->set;
+                pf->forbid |= (uint8_t)(f->mask & ~f->set);
+            } else if (f->mode == '+') {
+                pf->need |= f->set;
+            } else if (f->mode == '!') {
+                pf->forbid |= f->set;
+            }
+        } else if (m->type == SM_DSIZE) {
+            const struct detect_num *d = m->ctx;
+            uint64_t lo = 0, hi = 65535;
+            switch (d->mode) {
+            case NUM_EQ: lo = hi = d->a; break;
+            case NUM_LT: hi = d->a ? d->a - 1 : 0; break;
+            case NUM_LE: hi = d->a; break;
+            case NUM_GT: lo = d->a + 1; break;
+            case NUM_GE: lo = d->a; break;
+            case NUM_RANGE: lo = d->a + 1; hi = d->b ? d->b - 1 : 0; break;
+            default: break;
+            }
+            if (lo > pf->ds_lo)
+                pf->ds_lo = (uint16_t)(lo > 65535 ? 65535 : lo);
+            if (hi < pf->ds_hi)
+                pf->ds_hi = (uint16_t)hi;
+        }
+    }
+}
+
 static int finish_group(struct detect_engine *de, struct group_build *gb, struct detect_group *g,
                         char errbuf[CANH_ERRBUF_SIZE])
 {
     g->always = gb->always;
     g->nalways = gb->nalways;
     gb->always = NULL;
+    if (g->nalways > 0) {
+        g->pf = malloc(g->nalways * sizeof(*g->pf));
+        if (g->pf == NULL) {
+            snprintf(errbuf, CANH_ERRBUF_SIZE, "out of memory");
+            return CANH_ENOMEM;
+        }
+        for (uint32_t i = 0; i < g->nalways; i++)
+            make_pf(de->sigs[g->always[i]], &g->pf[i]);
+        de->memuse += g->nalways * sizeof(*g->pf);
+    }
     if (gb->mb != NULL) {
         g->mpm = mpm_build(gb->mb, errbuf);
         gb->mb = NULL;
@@ -595,6 +655,7 @@ fail:
 static void group_free(struct detect_group *g)
 {
     mpm_free(g->mpm);
+    free(g->pf);
     free(g->always);
 }
 

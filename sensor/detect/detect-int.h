@@ -323,10 +323,21 @@ struct sig {
 /* ---------------------------------------------------------------------------------- */
 
 /* Prefilter group: the rules one kind of inspection unit may match. */
+/* A cheap first test of a rule without a prefilter pattern, run before anything else
+ * for every packet of its group: destination port range, TCP flags that must be set
+ * or clear, payload size range. */
+struct detect_pf {
+    uint32_t num;
+    uint16_t dp_lo, dp_hi;   /* 0..65535 when any (or bidirectional) */
+    uint16_t ds_lo, ds_hi;   /* payload length range */
+    uint8_t need, forbid;    /* TCP flags */
+};
+
 struct detect_group {
     struct mpm *mpm;        /* fast patterns of the group's rules (NULL: none) */
     uint32_t *always;       /* rules without a usable pattern, sorted */
     uint32_t nalways;
+    struct detect_pf *pf;   /* their first tests, same order */
 };
 
 /* A buffer as inspected: the buffer and the transforms applied to it. */

@@ -62,6 +62,7 @@ struct detect_thread {
     uint32_t arena_used;
     uint32_t *cand;
     uint32_t ncand, capcand;
+    uint32_t *pfbuf;       /* always-run rules that passed their first test */
     const char *prefix;    /* written before the next alert's payload (gap marker) */
     uint32_t prefix_len;
     uint8_t *tf[2];        /* transform scratch, two so chains can alternate */
@@ -88,10 +89,11 @@ struct detect_thread *detect_thread_new(const struct detect_engine *de,
     dt->arena = malloc(DETECT_ARENA_SIZE);
     dt->capcand = de->nsigs + 16;
     dt->cand = malloc(dt->capcand * sizeof(*dt->cand));
+    dt->pfbuf = malloc(dt->capcand * sizeof(*dt->pfbuf));
     dt->tfcap = 64 * 1024;
     dt->tf[0] = malloc(dt->tfcap);
     dt->tf[1] = malloc(dt->tfcap);
-    if (dt->pt == NULL || dt->arena == NULL || dt->cand == NULL || dt->tf[0] == NULL ||
+    if (dt->pt == NULL || dt->arena == NULL || dt->cand == NULL || dt->pfbuf == NULL || dt->tf[0] == NULL ||
         dt->tf[1] == NULL)
         goto nomem;
     dt->ic.pcre_thread = dt->pt;
@@ -111,6 +113,7 @@ void detect_thread_free(struct detect_thread *dt)
     detect_pcre_thread_free(dt->pt);
     free(dt->arena);
     free(dt->cand);
+    free(dt->pfbuf);
     free(dt->tf[0]);
     free(dt->tf[1]);
     free(dt);
@@ -568,6 +571,24 @@ static void sig_matched(struct detect_thread *dt, const struct sig *s, uint8_t k
 /* Candidates                                                                         */
 /* ---------------------------------------------------------------------------------- */
 
+/* The always-run rules of a group that pass their first test on this packet. */
+static uint32_t pf_filter(struct detect_thread *dt, const struct detect_group *g, uint32_t *out)
+{
+    const struct packet *p = dt->dp.p;
+    uint16_t dport = (p->flags & PKT_PORTS) ? p->dport : 0;
+    uint16_t dsize = p->payload_len > 65535 ? 65535 : (uint16_t)p->payload_len;
+    uint8_t flags = p->proto == 6 ? p->tcp_flags : 0;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < g->nalways; i++) {
+        const struct detect_pf *f = &g->pf[i];
+        if (dport < f->dp_lo || dport > f->dp_hi || dsize < f->ds_lo || dsize > f->ds_hi ||
+            (flags & f->need) != f->need || (flags & f->forbid) != 0)
+            continue;
+        out[n++] = f->num;
+    }
+    return n;
+}
+
 /* Merges the prefilter's candidates with a group's always-run rules, in rule order. */
 static void merge_candidates(struct detect_thread *dt, const uint32_t *always, uint32_t nalways)
 {
@@ -671,14 +692,14 @@ void detect_run_packet(struct detect_thread *dt)
     int pcl = p->ipver ? pkt_class(p->proto) : DG_PROTO_OTHER;
     const struct detect_group *g = &de->pkt[pcl][dp->dir];
     scan(dt, g, p->payload, p->payload_len);
-    merge_candidates(dt, g->always, g->nalways);
+    merge_candidates(dt, dt->pfbuf, pf_filter(dt, g, dt->pfbuf));
     run_packet_candidates(dt);
     /* Stream-capable rules see a TCP packet's bytes through the stream when it went
      * into one; otherwise here. */
     if (pcl == DG_PROTO_TCP && !dp->stream_added) {
         g = &de->pkt_s[dp->dir];
         scan(dt, g, p->payload, p->payload_len);
-        merge_candidates(dt, g->always, g->nalways);
+        merge_candidates(dt, dt->pfbuf, pf_filter(dt, g, dt->pfbuf));
         run_packet_candidates(dt);
     }
 }
