@@ -1369,7 +1369,7 @@ static bool head_build(struct http_dir *d)
     }
     uint8_t *a = m->arena;
     uint32_t w = off;
-    if (!(tx->http09 && d->dir == 0)) {
+    if (!(tx->http09 && d->dir == 0) && rlen + d->interim_len > 0) {
         /* After 100 Continue, Suricata's raw header data holds the interim field lines
          * and the final status line too. */
         uint32_t fl = d->interim_len > 0 ? d->line_end : 0;
@@ -2012,7 +2012,8 @@ static bool start_line(struct http_dir *d)
                 return false;
             }
         }
-        while (i < len && is_token(line[i]))
+        /* libhtp takes any word as method; binary bytes are taken for junk here. */
+        while (i < len && line[i] > 0x20 && line[i] < 0x7f)
             i++;
         bool ok = i > ms && (i == len || is_space(line[i]));
         if (d->resync)

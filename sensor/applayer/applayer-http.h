@@ -20,7 +20,7 @@
  *
  * Parsing is lenient as libhtp is (real traffic is not RFC-clean), and where libhtp
  * decides something this parser decides it the same way:
- *   - the first request of a connection may be any line whose first word is a token
+ *   - the first request of a connection may be any line whose first word is printable
  *     (unknown methods and bad protocol strings included); after a request, the lines up
  *     to one that starts with a known method (case counts) are more body of that request
  *     (REQUEST_BODY_UNEXPECTED), blank lines included;
@@ -46,7 +46,11 @@
  * file.data. Knowingly different from libhtp: lines that are not a status line where
  * one is expected are skipped (libhtp appends them to the previous response's body, or
  * takes the rest of the stream as body when no response came before); a broken chunk
- * ends the body and resyncs (libhtp may read on as identity).
+ * ends the body and resyncs (libhtp may read on as identity); an invalid
+ * Transfer-Encoding gives no body and parsing goes on (libhtp stops the direction).
+ * Compared on fuzzed input, libhtp also differs in corners left as they are: a lone CR
+ * ending a field line, NUL bytes in field lines, a blank line after a request line
+ * without protocol, fields over its 18000-byte line limit.
  *
  * Everything is bounded: a message head (start line and fields) by header_limit bytes
  * and HTTP_MAX_HEADERS fields, a stored body by the body limits, inflated output by

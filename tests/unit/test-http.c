@@ -389,6 +389,18 @@ static void test_start_lines(void)
     CHECK_BUF(tx_at(h, 0), HTTP_BUF_URI_RAW, "/a");
     CHECK_BUF(tx_at(h, 0), HTTP_BUF_PROTOCOL_REQ, "b HTTP/1.1");
     CHECK(HAS_EV(tx_at(h, 0), HTTP_EV_PROTOCOL_INVALID));
+    http_state_free(h);
+    /* oracle: a method is any word ("GETETindex.html?a=%40"; the URI is then the next). */
+    h = mk();
+    feed(h, 0, "GETETindex.html?a=%40 HTTP/1.1\r\nHost: www.example.com\r\n\r\n");
+    CHECK_BUF(tx_at(h, 0), HTTP_BUF_METHOD, "GETETindex.html?a=%40");
+    CHECK_BUF(tx_at(h, 0), HTTP_BUF_URI, "HTTP/1.1");
+    CHECK_NOBUF(tx_at(h, 0), HTTP_BUF_PROTOCOL_REQ);
+    CHECK_BUF(tx_at(h, 0), HTTP_BUF_HOST, "www.example.com");
+    http_state_free(h);
+    h = mk();
+    feed(h, 0, "GET /a b HTTP/1.1\r\nHost: a\r\n\r\nGET  /x  HTTP/1.1\r\nHost: a\r\n\r\n"
+               "GET\t/tab\tHTTP/1.1\r\nHost: a\r\n\r\n");
     CHECK_BUF(tx_at(h, 1), HTTP_BUF_URI_RAW, "/x");
     CHECK_BUF(tx_at(h, 1), HTTP_BUF_PROTOCOL_REQ, "HTTP/1.1");
     CHECK_BUF(tx_at(h, 1), HTTP_BUF_REQUEST_LINE, "GET  /x  HTTP/1.1");
