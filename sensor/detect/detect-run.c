@@ -36,11 +36,26 @@ struct pending_alert {
     struct detect_tx tx;   /* kind 2 */
 };
 
+#define DETECT_BODY_STEP (32 * 1024) /* a growing buffer is scanned again after this much */
+#define DETECT_TX_BODIES 4              /* growing buffers followed per transaction side */
+
+struct u32vec {
+    uint32_t *v;
+    uint32_t n, cap;
+};
+
+/* What the rules know about one transaction (Suricata's detect state). */
 struct detect_txdone {
     uint64_t txid;
     uint8_t alproto;
     uint32_t *sigs;        /* rules that fired or can no longer match, unsorted */
     uint32_t n, cap;
+    /* per direction */
+    struct u32vec pending[2];      /* rules evaluated that may still match, sorted */
+    uint64_t final_scanned[2];     /* variants (< 64) scanned once final: not again */
+    uint16_t body_var[2][DETECT_TX_BODIES];
+    uint32_t body_len[2][DETECT_TX_BODIES]; /* length of a growing buffer when scanned */
+    uint8_t nbody[2];
 };
 
 struct detect_flow_th {
@@ -173,8 +188,11 @@ int64_t detect_flow_free(struct flow *f)
         free(df->vars);
         df->vars = n;
     }
-    for (uint32_t i = 0; i < df->ntxdone; i++)
+    for (uint32_t i = 0; i < df->ntxdone; i++) {
         free(df->txdone[i].sigs);
+        free(df->txdone[i].pending[0].v);
+        free(df->txdone[i].pending[1].v);
+    }
     free(df->txdone);
     free(df->th);
     free(df);
@@ -808,8 +826,11 @@ void detect_tx_forget(struct flow *f, uint8_t alproto, uint64_t txid)
         return;
     for (uint32_t i = 0; i < df->ntxdone; i++)
         if (df->txdone[i].txid == txid && df->txdone[i].alproto == alproto) {
-            df->memuse -= df->txdone[i].cap * sizeof(uint32_t);
+            df->memuse -= (df->txdone[i].cap + df->txdone[i].pending[0].cap +
+                           df->txdone[i].pending[1].cap) * sizeof(uint32_t);
             free(df->txdone[i].sigs);
+            free(df->txdone[i].pending[0].v);
+            free(df->txdone[i].pending[1].v);
             df->txdone[i] = df->txdone[--df->ntxdone];
             return;
         }
@@ -948,56 +969,130 @@ static int tx_sig_eval(struct detect_thread *dt, const struct sig *s, int dir,
     return 1;
 }
 
+static bool u32vec_push(struct detect_flow *df, struct u32vec *v, uint32_t x)
+{
+    if (v->n == v->cap) {
+        uint32_t cap = v->cap ? v->cap * 2 : 8;
+        uint32_t *nv = realloc(v->v, cap * sizeof(*nv));
+        if (nv == NULL)
+            return false;
+        df->memuse += (cap - v->cap) * sizeof(*nv);
+        v->v = nv;
+        v->cap = cap;
+    }
+    v->v[v->n++] = x;
+    return true;
+}
+
+/* Should a growing (not final) buffer of variant 'v' be scanned now? Yes the first
+ * time and then after each DETECT_BODY_STEP more bytes (Suricata inspects bodies in
+ * steps too). */
+static bool body_scan_due(struct detect_txdone *td, int dir, uint16_t v, uint32_t len)
+{
+    for (unsigned i = 0; i < td->nbody[dir]; i++) {
+        if (td->body_var[dir][i] != v)
+            continue;
+        if (len < td->body_len[dir][i] + DETECT_BODY_STEP)
+            return false;
+        td->body_len[dir][i] = len;
+        return true;
+    }
+    if (td->nbody[dir] < DETECT_TX_BODIES) {
+        td->body_var[dir][td->nbody[dir]] = v;
+        td->body_len[dir][td->nbody[dir]] = len;
+        td->nbody[dir]++;
+    }
+    return true;
+}
+
+/* Merges two sorted lists without duplicates into 'out'. */
+static uint32_t merge2(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb, uint32_t *out)
+{
+    uint32_t i = 0, j = 0, o = 0;
+    while (i < na || j < nb) {
+        if (j >= nb || (i < na && a[i] < b[j]))
+            out[o++] = a[i++];
+        else if (i >= na || b[j] < a[i])
+            out[o++] = b[j++];
+        else {
+            out[o++] = a[i++];
+            j++;
+        }
+    }
+    return o;
+}
+
 void detect_run_tx(struct detect_thread *dt, int dir, const struct detect_tx *tx)
 {
     const struct detect_engine *de = dt->de;
     struct detect_flow *df = flow_state(de, dt->dp.f);
     if (df == NULL)
         return;
+    struct detect_txdone *td = txdone_get(df, tx->alproto, tx->id, true);
+    if (td == NULL)
+        return;
     STAT_INC(dt->stats.txs);
     int saved = dt->dp.dir;
     dt->dp.dir = dir;
     uint8_t alproto = dt->dp.alproto;
     dt->dp.alproto = tx->alproto;
-    /* Prefilter: every variant of this protocol and direction with a database. */
+    bool complete = tx->complete[dir];
+    /* Prefilter: every variant of this protocol and direction with a database, except
+     * those already scanned in their final form (rules they brought in that may still
+     * match are in the pending list). */
     for (uint16_t v = 0; v < de->nvariants; v++) {
         const struct detect_variant *var = &de->variants[v];
         const struct detect_group *g = &de->txg[v][dir];
         if (g->mpm == NULL || detect_buffers[var->buf].alproto != tx->alproto)
             continue;
+        if (v < 64 && (td->final_scanned[dir] >> v) & 1)
+            continue;
         struct sig_buf sb = { .buf = var->buf, .ntransforms = var->ntransforms };
         memcpy(sb.transforms, var->transforms, sizeof(sb.transforms));
+        bool all_final = true, any = false;
         for (uint32_t idx = 0;; idx++) {
             const uint8_t *d = NULL;
             uint32_t len = 0;
             bool final = true;
-            if (tx->get(tx->ctx, var->buf, idx, &d, &len, &final) != DETECT_GET_OK)
+            int r = tx->get(tx->ctx, var->buf, idx, &d, &len, &final);
+            if (r == DETECT_GET_LATER)
+                all_final = false;
+            if (r != DETECT_GET_OK)
                 break;
+            any = true;
+            if (!final && !complete) {
+                all_final = false;
+                if (!body_scan_due(td, dir, v, len))
+                    break;
+            }
             if (var->ntransforms > 0)
                 d = transform(dt, &sb, d, &len);
             scan(dt, g, d, len);
             if (!detect_buffers[var->buf].multi)
                 break;
         }
+        if ((all_final || complete) && v < 64 && (any || complete))
+            td->final_scanned[dir] |= (uint64_t)1 << v;
     }
     const struct detect_group *pg = &de->tx_proto[tx->alproto][dir];
-    merge_candidates(dt, pg->always, pg->nalways);
-    struct detect_txdone *td = txdone_get(df, tx->alproto, tx->id, false);
+    uint32_t nextra = merge2(pg->always, pg->nalways, td->pending[dir].v, td->pending[dir].n,
+                             dt->pfbuf);
+    merge_candidates(dt, dt->pfbuf, nextra);
+    td->pending[dir].n = 0;
     for (uint32_t i = 0; i < dt->ncand; i++) {
         const struct sig *s = de->sigs[dt->cand[i]];
         if (txdone_has(td, s->num))
             continue;
         STAT_INC(dt->stats.candidates);
-        if (!header_match(&dt->dp, s) || !packet_keywords(dt, s))
-            continue;
-        int r = tx_sig_eval(dt, s, dir, tx);
-        if (r == 0 && tx->complete[dir])
+        int r = 0;
+        if (header_match(&dt->dp, s) && packet_keywords(dt, s))
+            r = tx_sig_eval(dt, s, dir, tx);
+        if (r == 0 && complete)
             r = -1;
-        if (r != 0) {
-            if (td == NULL)
-                td = txdone_get(df, tx->alproto, tx->id, true);
+        if (r != 0)
             txdone_add(df, td, s->num);
-        }
+        else
+            u32vec_push(df, &td->pending[dir], s->num);
         if (r == 1) {
             const struct packet *p = dt->dp.p;
             sig_matched(dt, s, 2, p->payload, p->payload_len, tx);
