@@ -418,11 +418,12 @@ static bool sig_has_dsize(const struct sig *s)
 static int build_groups(struct detect_engine *de, struct detect_load_stats *st,
                         char errbuf[CANH_ERRBUF_SIZE])
 {
-    struct group_build pkt[DG_PROTO_MAX][2], pkt_s[2], stream[2], proto[ALPROTO_MAX][2];
+    struct group_build pkt[DG_PROTO_MAX][2], pkt_s[2], pkt_all[2], stream[2], proto[ALPROTO_MAX][2];
     struct group_build *txb = NULL;
     memset(pkt, 0, sizeof(pkt));
     memset(stream, 0, sizeof(stream));
     memset(pkt_s, 0, sizeof(pkt_s));
+    memset(pkt_all, 0, sizeof(pkt_all));
     memset(proto, 0, sizeof(proto));
     int rc = CANH_ENOMEM;
 
@@ -506,6 +507,8 @@ static int build_groups(struct detect_engine *de, struct detect_load_stats *st,
                 struct group_build *gb = stream_ok && pcl == DG_PROTO_TCP ? &pkt_s[d] : &pkt[pcl][d];
                 if (add_to(gb, s) != CANH_OK)
                     goto out;
+                if (pcl == DG_PROTO_TCP && add_to(&pkt_all[d], s) != CANH_OK)
+                    goto out;
             }
         }
     }
@@ -523,6 +526,8 @@ static int build_groups(struct detect_engine *de, struct detect_load_stats *st,
             rc = finish_group(de, &stream[d], &de->stream[d], errbuf);
         if (rc == CANH_OK)
             rc = finish_group(de, &pkt_s[d], &de->pkt_s[d], errbuf);
+        if (rc == CANH_OK)
+            rc = finish_group(de, &pkt_all[d], &de->pkt_all[d], errbuf);
         for (int a = 0; a < ALPROTO_MAX && rc == CANH_OK; a++)
             rc = finish_group(de, &proto[a][d], &de->tx_proto[a][d], errbuf);
         for (uint16_t v = 0; v < de->nvariants && rc == CANH_OK; v++)
@@ -544,6 +549,8 @@ done:
         free(stream[d].always);
         mpm_builder_free(pkt_s[d].mb);
         free(pkt_s[d].always);
+        mpm_builder_free(pkt_all[d].mb);
+        free(pkt_all[d].always);
         for (int a = 0; a < ALPROTO_MAX; a++) {
             mpm_builder_free(proto[a][d].mb);
             free(proto[a][d].always);
@@ -671,6 +678,7 @@ void detect_engine_free(struct detect_engine *de)
             group_free(&de->pkt[p][d]);
         group_free(&de->stream[d]);
         group_free(&de->pkt_s[d]);
+        group_free(&de->pkt_all[d]);
         for (int a = 0; a < ALPROTO_MAX; a++)
             group_free(&de->tx_proto[a][d]);
         if (de->txg != NULL)

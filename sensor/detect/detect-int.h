@@ -362,6 +362,7 @@ struct detect_engine {
      * stream (pkt_s) */
     struct detect_group pkt[DG_PROTO_MAX][2];
     struct detect_group pkt_s[2];
+    struct detect_group pkt_all[2];  /* pkt[TCP] and pkt_s together: TCP packets without a stream */
     /* raw stream rules, TCP only, by direction */
     struct detect_group stream[2];
     /* transaction rules: per inspection variant (buffer + transforms) of their fast

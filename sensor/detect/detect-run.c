@@ -708,18 +708,14 @@ void detect_run_packet(struct detect_thread *dt)
     STAT_INC(dt->stats.packets);
     run_iponly(dt);
     int pcl = p->ipver ? pkt_class(p->proto) : DG_PROTO_OTHER;
-    const struct detect_group *g = &de->pkt[pcl][dp->dir];
+    /* Stream-capable rules see a TCP packet's bytes through the stream when it went
+     * into one; otherwise here, with the packet-only rules (one database for both). */
+    const struct detect_group *g = pcl == DG_PROTO_TCP && !dp->stream_added
+                                       ? &de->pkt_all[dp->dir]
+                                       : &de->pkt[pcl][dp->dir];
     scan(dt, g, p->payload, p->payload_len);
     merge_candidates(dt, dt->pfbuf, pf_filter(dt, g, dt->pfbuf));
     run_packet_candidates(dt);
-    /* Stream-capable rules see a TCP packet's bytes through the stream when it went
-     * into one; otherwise here. */
-    if (pcl == DG_PROTO_TCP && !dp->stream_added) {
-        g = &de->pkt_s[dp->dir];
-        scan(dt, g, p->payload, p->payload_len);
-        merge_candidates(dt, dt->pfbuf, pf_filter(dt, g, dt->pfbuf));
-        run_packet_candidates(dt);
-    }
 }
 
 static void run_packet_candidates(struct detect_thread *dt)
