@@ -121,6 +121,8 @@ int sensor_load_rules(struct sensor *s, const char *only_file, bool test, char e
         printf("without a prefilter pattern: %u (run on every packet of their group)\n",
                st.no_fast_pattern - st.iponly);
         detect_engine_print_unprefiltered(s->detect, stdout, 20);
+        printf("prefilter groups:\n");
+        detect_engine_print_groups(s->detect, stdout);
         printf("load time: %.2f s; engine memory: %.1f MiB\n", st.load_seconds,
                (double)st.memuse / (1024.0 * 1024.0));
     } else {

@@ -714,6 +714,41 @@ bool detect_engine_needs_raw_stream(const struct detect_engine *de)
     return de->raw_stream;
 }
 
+static void print_group(FILE *out, const char *name, const struct detect_group *g)
+{
+    uint32_t np = g->mpm ? mpm_pattern_count(g->mpm) : 0;
+    if (np == 0 && g->nalways == 0)
+        return;
+    fprintf(out, "  %-36s %6u patterns %5u always-run %8.1f KiB\n", name, np, g->nalways,
+            g->mpm ? (double)mpm_memuse(g->mpm) / 1024.0 : 0.0);
+}
+
+void detect_engine_print_groups(const struct detect_engine *de, FILE *out)
+{
+    static const char *const pnames[DG_PROTO_MAX] = { "tcp", "udp", "icmp", "other" };
+    static const char *const dnames[2] = { "to_server", "to_client" };
+    char name[96];
+    for (int d = 0; d < 2; d++) {
+        for (int p = 0; p < DG_PROTO_MAX; p++) {
+            snprintf(name, sizeof(name), "packet %s %s", pnames[p], dnames[d]);
+            print_group(out, name, &de->pkt[p][d]);
+        }
+        snprintf(name, sizeof(name), "packet tcp (no stream) %s", dnames[d]);
+        print_group(out, name, &de->pkt_all[d]);
+        snprintf(name, sizeof(name), "stream %s", dnames[d]);
+        print_group(out, name, &de->stream[d]);
+        for (uint16_t v = 0; v < de->nvariants; v++) {
+            snprintf(name, sizeof(name), "%s%s %s", detect_buffers[de->variants[v].buf].name,
+                     de->variants[v].ntransforms ? " (transformed)" : "", dnames[d]);
+            print_group(out, name, &de->txg[v][d]);
+        }
+        for (int a = 0; a < ALPROTO_MAX; a++) {
+            snprintf(name, sizeof(name), "%s without pattern %s", alproto_name(a), dnames[d]);
+            print_group(out, name, &de->tx_proto[a][d]);
+        }
+    }
+}
+
 void detect_engine_print_unprefiltered(const struct detect_engine *de, FILE *out, unsigned max)
 {
     unsigned n = 0;

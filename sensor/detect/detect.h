@@ -145,6 +145,8 @@ void detect_engine_free(struct detect_engine *de);
 uint32_t detect_engine_rules(const struct detect_engine *de);
 /* Does any rule inspect the raw stream? (the stream stage keeps data for it) */
 bool detect_engine_needs_raw_stream(const struct detect_engine *de);
+/* Prints the prefilter groups: patterns, always-run rules, database size. */
+void detect_engine_print_groups(const struct detect_engine *de, FILE *out);
 /* Prints the rules without a fast pattern (sid and message), for the load report. */
 void detect_engine_print_unprefiltered(const struct detect_engine *de, FILE *out, unsigned max);
 
