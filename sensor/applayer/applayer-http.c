@@ -172,7 +172,9 @@ struct rawfield {
     uint32_t name_off, name_len;
     uint32_t val_off, val_len;
     int32_t first;    /* index of the first field with this name, or -1 if it is one */
-    int32_t next_dup; /* next field with the same name, or -1 */
+    int32_t next_dup; /* next field merged into this one, or -1 */
+    int32_t last_dup; /* first occurrences: the last field merged into it */
+    bool repeated;    /* first occurrences: the name came again */
 };
 
 /* ---------------------------------------------------------------------------------- */
@@ -1192,6 +1194,26 @@ static bool is_multipart(const uint8_t *v, uint32_t n)
     return n >= ml && eq_nocase_mem(v, ml, (const uint8_t *)mp, ml);
 }
 
+/* Content-Length as libhtp reads it: blanks, digits, blanks. -1 when invalid. */
+static int64_t content_length(const uint8_t *p, uint32_t n)
+{
+    while (n > 0 && is_space(*p)) {
+        p++;
+        n--;
+    }
+    while (n > 0 && is_space(p[n - 1]))
+        n--;
+    if (n == 0 || n > 18)
+        return -1;
+    int64_t v = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!isdigit(p[i]))
+            return -1;
+        v = v * 10 + (p[i] - '0');
+    }
+    return v;
+}
+
 /* The Host field's hostname as libhtp's htp_parse_hostport() cuts it (see the header):
  * written to 'out'; returns its length, -1 for an unclosed IPv6 literal, -2 for an
  * empty value. Sets
@@ -1312,7 +1334,7 @@ static bool head_build(struct http_dir *d)
     }
     for (uint32_t i = 0; i < hsize; i++)
         ht[i] = -1;
-    uint32_t nuniq = 0;
+    uint32_t nuniq = 0, reps = 0;
     uint64_t start_size = m->b[MB_LINE].len + 2, names_size = 0, header_size = 0;
     bool cookie_seen = false;
     const char *cookie = d->dir == 0 ? "Cookie" : "Set-Cookie";
@@ -1327,18 +1349,34 @@ static bool head_build(struct http_dir *d)
             slot = (slot + 1) & (hsize - 1);
         }
         if (ht[slot] >= 0) {
+            /* As libhtp: from the third occurrence of a name on, at most
+             * HTTP_MAX_REPETITIONS fields are kept per head; a repeated Content-Length
+             * is not merged (the first counts). */
             int32_t j = ht[slot];
             fs[i].first = j;
-            int32_t k = j;
-            while (fs[k].next_dup >= 0)
-                k = fs[k].next_dup;
-            fs[k].next_dup = (int32_t)i;
+            if (fs[j].repeated) {
+                if (reps >= HTTP_MAX_REPETITIONS)
+                    continue;
+                reps++;
+            }
+            fs[j].repeated = true;
+            if (eq_nocase(s + fs[j].name_off, fs[j].name_len, "Content-Length")) {
+                int64_t a = content_length(s + fs[j].val_off, fs[j].val_len);
+                int64_t b = content_length(s + fs[i].val_off, fs[i].val_len);
+                if (a < 0 || b < 0 || a != b)
+                    tx_event(h, tx, HTTP_EV_CONTENT_LENGTH_DUPLICATE);
+                continue;
+            }
+            fs[fs[j].last_dup].next_dup = (int32_t)i;
+            fs[j].last_dup = (int32_t)i;
             start_size += 2 + fs[i].val_len;
             if (eq_nocase(s + fs[j].name_off, fs[j].name_len, cookie))
                 continue;
             header_size += 2 + fs[i].val_len;
             continue;
         }
+        fs[i].last_dup = (int32_t)i;
+        fs[i].repeated = false;
         ht[slot] = (int32_t)i;
         nuniq++;
         uint32_t fl = fs[i].name_len + 2 + fs[i].val_len + 2;
@@ -1486,26 +1524,6 @@ static struct span msg_field(const struct http_msg *m, const char *name)
         if (eq_nocase(m->arena + m->fields[i].name_off, m->fields[i].name_len, name))
             return (struct span){m->fields[i].val_off, m->fields[i].val_len};
     return (struct span){SPAN_NONE, 0};
-}
-
-/* Content-Length as libhtp reads it: blanks, digits, blanks. -1 when invalid. */
-static int64_t content_length(const uint8_t *p, uint32_t n)
-{
-    while (n > 0 && is_space(*p)) {
-        p++;
-        n--;
-    }
-    while (n > 0 && is_space(p[n - 1]))
-        n--;
-    if (n == 0 || n > 18)
-        return -1;
-    int64_t v = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        if (!isdigit(p[i]))
-            return -1;
-        v = v * 10 + (p[i] - '0');
-    }
-    return v;
 }
 
 /* Does a Transfer-Encoding value hold the token "chunked"? */

@@ -27,7 +27,9 @@
  *   - a request line without protocol is HTTP/0.9 (no head, and the whole response is
  *     body) unless the bytes at hand after it look like a field line;
  *   - a field line without colon is a field with an empty name; folded lines are joined
- *     as they are; values are trimmed of blanks; repeated fields are merged ("a, b");
+ *     as they are; values are trimmed of blanks; repeated fields are merged ("a, b"),
+ *     except Content-Length (the first counts), and from a name's third occurrence on
+ *     at most HTTP_MAX_REPETITIONS are kept;
  *   - 100 Continue is dropped (its field lines stay in the final http.header.raw); any
  *     other 1xx, 204 and 304 have no body unless Content-Length or Transfer-Encoding say
  *     otherwise; HEAD responses have none; no length means until close;
@@ -77,6 +79,9 @@
 /* Fields kept per message head (libhtp's and Suricata's default headers limit); field
  * lines past it are kept in the raw header buffer but not parsed. */
 #define HTTP_MAX_HEADERS 1024u
+/* Repetitions of field names kept per head, counted from each name's third occurrence
+ * on (libhtp's HTP_MAX_HEADERS_REPETITIONS); later repeats only stay in the raw buffer. */
+#define HTTP_MAX_REPETITIONS 64u
 
 struct http_conf {
     uint32_t request_body_limit;  /* decoded request-body bytes kept per tx */
@@ -196,6 +201,9 @@ const struct http_buf_info *http_buf_info(enum http_buf b);
     X(TRANSFER_ENCODING_INVALID, "transfer_encoding_invalid") /* INVALID_TRANSFER_ENCODING \
                                                    _VALUE_IN_REQUEST: not "chunked" */     \
     X(SMUGGLING, "content_length_and_chunked")  /* both, or chunked before HTTP/1.1 */     \
+    X(CONTENT_LENGTH_DUPLICATE, "duplicate_content_length") /* DUPLICATE_CONTENT_LENGTH_    \
+                                                   FIELD_IN_*: repeated with another value \
+                                                   (the first is used) */                  \
     X(CHUNK_INVALID, "chunk_invalid")           /* INVALID_RESPONSE_CHUNK_LEN: resync */   \
     X(DECOMPRESS_FAILED, "decompress_failed")   /* bad gzip/deflate: the rest kept raw */  \
     X(DECOMPRESS_LIMIT, "decompress_limit")     /* inflated output hit decompress_limit */ \
