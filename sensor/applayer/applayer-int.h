@@ -21,7 +21,8 @@ struct applayer_thread {
 
 /* Per-flow state, allocated by the first parser that needs it. */
 struct applayer_flow {
-    char ssh_banner[2][SSH_BANNER_MAX + 1]; /* [FLOW_TO_SERVER]: the client's line */
+    char *ssh_banner[2];         /* [FLOW_TO_SERVER]: the client's line (SSH_BANNER_MAX + 1
+                                    bytes, allocated for SSH flows only), or NULL */
     uint64_t events[(APPLAYER_EV_MAX + 63) / 64]; /* app-layer events raised on the flow */
     /* TCP protocols (applayer-tcp.c) */
     uint8_t probe_fail[2];       /* detection attempts that found nothing, per side */

@@ -136,7 +136,7 @@ static void set_proto(struct applayer_thread *a, struct flow *f, struct applayer
     if (proto == ALPROTO_HTTP && af->http == NULL)
         af->http = http_state_new(&a->tcp_conf.http, &a->tcp_stats.http);
     else if (proto == ALPROTO_TLS && af->tls == NULL)
-        af->tls = tls_state_new();
+        af->tls = tls_state_new_shared(&a->tcp_stats.tls);
 }
 
 static bool parsed_here(int proto)

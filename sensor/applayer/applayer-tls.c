@@ -153,7 +153,8 @@ struct tls_state {
     uint32_t hb_record_len;        /* encrypted heartbeat request in flight */
     bool failed;                   /* a fatal error: nothing more is parsed */
     uint64_t events;               /* raised since tls_take_events() */
-    struct tls_stats stats;
+    struct tls_stats *stats;       /* shared by a worker's flows, or own_stats */
+    struct tls_stats *own_stats;
 };
 
 /* ---------------------------------------------------------------------------------- */
@@ -163,7 +164,7 @@ struct tls_state {
 static void tls_event(struct tls_state *t, enum tls_event e)
 {
     t->events |= 1ull << e;
-    t->stats.events[e]++;
+    t->stats->events[e]++;
 }
 
 /* A fatal error: as Suricata, which disables the app-layer of the flow. */
@@ -752,7 +753,7 @@ static void hs_message(struct tls_state *t, int dir)
     uint8_t *msg = sd->hs_buf;
     uint32_t len = sd->hs_len;
 
-    t->stats.handshake_msgs[dir]++;
+    t->stats->handshake_msgs[dir]++;
     if (len == 0)
         return; /* as Suricata: an empty message sets nothing */
     switch (sd->hs_type) {
@@ -885,7 +886,7 @@ static void record_header_sslv2(struct tls_state *t, int dir)
         len = (uint32_t)(sd->hdr[0] & 0x3f) << 8 | sd->hdr[1];
         sd->rec_type = sd->hdr[3];
     }
-    t->stats.sslv2_records[dir]++;
+    t->stats->sslv2_records[dir]++;
     sd->version = TLS_VERSION_SSL2;
     if (len == 0) {
         tls_fail(t, TLS_EV_INVALID_SSLV2_HEADER);
@@ -930,7 +931,7 @@ static void record_end_sslv2(struct tls_state *t, int dir)
 static void record_end_heartbeat(struct tls_state *t, int dir)
 {
     struct tls_side *sd = &t->s[dir];
-    t->stats.heartbeats[dir]++;
+    t->stats->heartbeats[dir]++;
     if (sd->rec_len < 3)
         return;
     uint8_t type = sd->head[0];
@@ -977,7 +978,7 @@ static void record_header_tls(struct tls_state *t, int dir)
     uint32_t len = (uint32_t)sd->hdr[3] << 8 | sd->hdr[4];
     uint16_t prev = sd->version;
 
-    t->stats.records[dir]++;
+    t->stats->records[dir]++;
     /* As Suricata: the record's version is the side's until its hello has set one. */
     bool hello = (t->flags & (dir ? F_SERVER_HELLO : F_CLIENT_HELLO)) != 0;
     if (!(hello && sd->version != TLS_VERSION_UNKNOWN))
@@ -1022,7 +1023,7 @@ static void record_header_tls(struct tls_state *t, int dir)
              * except TLS 1.3 middlebox-compatibility mode before the ServerHello. */
             if (!((t->flags & F_CLIENT_HELLO) && t->s[0].version > TLS_VERSION_12 &&
                   !(t->flags & F_SERVER_HELLO))) {
-                t->stats.encrypted_records[dir]++;
+                t->stats->encrypted_records[dir]++;
                 return;
             }
         }
@@ -1033,13 +1034,13 @@ static void record_header_tls(struct tls_state *t, int dir)
         sd->rec_parse = true;
         break;
     case REC_APPLICATION_DATA:
-        t->stats.encrypted_records[dir]++;
+        t->stats->encrypted_records[dir]++;
         sd->progress |= TLS_P_ENCRYPTED;
         free(sd->rec_buf); /* the handshake is over: no record is put together any more */
         sd->rec_buf = NULL;
         break;
     case REC_ALERT:
-        t->stats.alerts[dir]++;
+        t->stats->alerts[dir]++;
         break;
     default:
         break;
@@ -1122,7 +1123,7 @@ uint32_t tls_parse(struct tls_state *t, int dir, const uint8_t *data, uint32_t l
     struct tls_side *sd = &t->s[dir];
     uint32_t off = 0;
 
-    t->stats.bytes[dir] += len;
+    t->stats->bytes[dir] += len;
     while (off < len && !t->failed && !sd->lost) {
         if (!sd->in_body) {
             if (sd->hdr_len == 0) {
@@ -1172,7 +1173,7 @@ uint32_t tls_parse(struct tls_state *t, int dir, const uint8_t *data, uint32_t l
         }
     }
     if (off < len)
-        t->stats.ignored_bytes[dir] += len - off;
+        t->stats->ignored_bytes[dir] += len - off;
     tls_update(t);
     return len;
 }
@@ -1183,9 +1184,24 @@ uint32_t tls_parse(struct tls_state *t, int dir, const uint8_t *data, uint32_t l
 
 struct tls_state *tls_state_new(void)
 {
+    struct tls_stats *own = calloc(1, sizeof(*own));
+    if (own == NULL)
+        return NULL;
+    struct tls_state *t = tls_state_new_shared(own);
+    if (t == NULL) {
+        free(own);
+        return NULL;
+    }
+    t->own_stats = own;
+    return t;
+}
+
+struct tls_state *tls_state_new_shared(struct tls_stats *stats)
+{
     struct tls_state *t = calloc(1, sizeof(*t));
     if (t == NULL)
         return NULL;
+    t->stats = stats;
     for (int d = 0; d < 2; d++)
         tls_version_str(TLS_VERSION_UNKNOWN, t->s[d].version_text);
     return t;
@@ -1202,6 +1218,7 @@ void tls_state_free(struct tls_state *t)
         free(t->s[d].cert0);
         free(t->s[d].chain);
     }
+    free(t->own_stats);
     free(t);
 }
 
@@ -1226,7 +1243,7 @@ size_t tls_state_memuse(const struct tls_state *t)
 void tls_gap(struct tls_state *t, int dir)
 {
     struct tls_side *sd = &t->s[dir ? 1 : 0];
-    t->stats.gaps[dir ? 1 : 0]++;
+    t->stats->gaps[dir ? 1 : 0]++;
     if (sd->lost)
         return;
     sd->lost = true;
@@ -1356,7 +1373,7 @@ uint64_t tls_take_events(struct tls_state *t)
 
 const struct tls_stats *tls_stats(const struct tls_state *t)
 {
-    return &t->stats;
+    return t->stats;
 }
 
 const char *tls_event_name(enum tls_event e)

@@ -175,6 +175,9 @@ struct tls_state;
 
 /* A parser for one flow; NULL when out of memory. Free with tls_state_free(). */
 struct tls_state *tls_state_new(void);
+/* The same, counting into 'stats' (a worker's, shared by its flows; must outlive the
+ * state) instead of the state's own. */
+struct tls_state *tls_state_new_shared(struct tls_stats *stats);
 
 /* Frees the state and everything it holds; accepts NULL. */
 void tls_state_free(struct tls_state *t);

@@ -203,7 +203,7 @@ static bool ssh_applies(const struct flow *f, const struct packet *p, int dir,
 {
     if (p->proto != 6)
         return false;
-    if (f->app != NULL && f->app->ssh_banner[0][0] != '\0' && f->app->ssh_banner[1][0] != '\0')
+    if (f->app != NULL && f->app->ssh_banner[0] != NULL && f->app->ssh_banner[1] != NULL)
         return false; /* both lines seen */
     return flow_server_port(f) == 22 || dpi_is_ssh(f);
 }
@@ -240,7 +240,7 @@ static int ssh_tx_get(void *ctx, int buf, uint32_t idx, const uint8_t **data, ui
 static int64_t ssh_packet(struct applayer_thread *a, struct eve *e, struct flow *f,
                           const struct packet *p, int dir, const struct dpi_thread *dpi)
 {
-    if (f->app != NULL && f->app->ssh_banner[dir][0] != '\0')
+    if (f->app != NULL && f->app->ssh_banner[dir] != NULL)
         return 0;
     const uint8_t *s = p->payload, *end = p->payload + p->payload_len;
     while (end - s >= 4 && memcmp(s, "SSH-", 4) != 0) {
@@ -261,6 +261,10 @@ static int64_t ssh_packet(struct applayer_thread *a, struct eve *e, struct flow 
             return 0;
         allocated = sizeof(*f->app);
     }
+    f->app->ssh_banner[dir] = malloc(SSH_BANNER_MAX + 1);
+    if (f->app->ssh_banner[dir] == NULL)
+        return allocated;
+    allocated += SSH_BANNER_MAX + 1;
     memcpy(f->app->ssh_banner[dir], s, n);
     f->app->ssh_banner[dir][n] = '\0';
     STAT_INC(a->stats.ssh_banners);
@@ -282,6 +286,11 @@ int64_t applayer_flow_free(struct flow *f)
     if (f->app == NULL)
         return 0;
     int64_t parsers = applayer_tcp_free(f);
+    for (int d = 0; d < 2; d++)
+        if (f->app->ssh_banner[d] != NULL) {
+            free(f->app->ssh_banner[d]);
+            parsers += SSH_BANNER_MAX + 1;
+        }
     free(f->app);
     f->app = NULL;
     return (int64_t)sizeof(struct applayer_flow) + parsers;
@@ -289,8 +298,8 @@ int64_t applayer_flow_free(struct flow *f)
 
 void applayer_ssh_banners(const struct flow *f, const char **client, const char **server)
 {
-    *client = f->app != NULL ? f->app->ssh_banner[FLOW_TO_SERVER] : "";
-    *server = f->app != NULL ? f->app->ssh_banner[FLOW_TO_CLIENT] : "";
+    *client = f->app != NULL && f->app->ssh_banner[FLOW_TO_SERVER] ? f->app->ssh_banner[FLOW_TO_SERVER] : "";
+    *server = f->app != NULL && f->app->ssh_banner[FLOW_TO_CLIENT] ? f->app->ssh_banner[FLOW_TO_CLIENT] : "";
 }
 
 /* ---------------------------------------------------------------------------------- */

@@ -26,6 +26,7 @@ HERE=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=${CANH_SHARED:-$HERE/../shared}
 BENCH_DIR=${BENCH_DIR:-/tmp/canh-bench}
 ROUNDS=${ROUNDS:-5}
+RROUNDS=${RROUNDS:-3}
 SENSOR=$BUILD/canh-sensor
 
 if [ ! -x "$SHARED/tools/make-bench-pcap.sh" ] || [ ! -d "$SHARED/data/pcap/ndpi-4.2/pcap" ]; then
@@ -147,3 +148,51 @@ END {
     printf "                           %d B once DPI has finished (the flow record; %d flows; peak %d MB)  (target < 1024 B: %s)\n",
         b[2], b[1], b[4] / 1024, (b[2] < 1024) ? "met" : "NOT met";
 }' "$OUT/rounds"
+
+# ---------------------------------------------------------------------------------------
+# Rules: the whole ET Open ruleset against no rules, 1 worker.
+ET="$SHARED/data/rules/et-open"
+if [ ! -d "$ET" ]; then
+    echo "bench rules: SKIP: needs $ET"
+    exit 0
+fi
+cat "$ET"/*.rules >"$OUT/et.rules"
+"$SENSOR" --test-rules -S "$OUT/et.rules" >"$OUT/testrules" 2>/dev/null || true
+LOAD=$(sed -n 's/^load time: \([0-9.]*\) s.*/\1/p' "$OUT/testrules")
+LOADED=$(sed -n 's/^rules: \([0-9]*\) loaded.*/\1/p' "$OUT/testrules")
+ENGMEM=$(sed -n 's/.*engine memory: \([0-9.]*\) MiB.*/\1/p' "$OUT/testrules")
+echo "bench rules: $RROUNDS rounds of: read loop, 1 worker without rules, 1 worker with ET Open ($LOADED rules), read loop"
+: >"$OUT/rrounds"
+for r in $(seq 1 "$RROUNDS"); do
+    ra=$(read_loop)
+    s0=$(sensor_run 1)
+    cp "$OUT/log/eve.json" "$OUT/eve0.json" 2>/dev/null || true
+    se=$(sensor_run 1 -S "$OUT/et.rules")
+    alerts=$(grep -c '"event_type":"alert"' "$OUT/log/eve.json" || true)
+    rb=$(read_loop)
+    echo "$ra $s0 $se $rb $alerts" >>"$OUT/rrounds"
+    echo "$ra $s0 $se $rb $alerts" | awk -v l="$LOAD" -v r="$r" '{
+        c = 2 / ($1 + $6); n0 = 1 / $2; ne = 1 / ($4 - l);
+        printf "  round %d: read loop %.2f/%.2f s, no rules %.2f s (ratio %.3f), ET Open %.2f s - %.2f s load (ratio %.3f), ET / no rules %.3f, %d alerts\n",
+            r, $1, $6, $2, n0 / c, $4, l, ne / c, ne / n0, $7 }'
+done
+awk -v pkts="$PKTS" -v bytes="$CAPBYTES" -v l="$LOAD" -v nr="$LOADED" -v em="$ENGMEM" '
+function median(a, n,   i, j, t) {
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+{
+    n++; c[n] = pkts * 2 / ($1 + $6); p0[n] = pkts / $2; pe[n] = pkts / ($4 - l);
+    r0[n] = p0[n] / c[n]; re[n] = pe[n] / c[n]; q[n] = pe[n] / p0[n];
+    k0 = ($3 > k0) ? $3 : k0; ke = ($5 > ke) ? $5 : ke; al = $7;
+    loq = (n == 1 || q[n] < loq) ? q[n] : loq; hiq = (q[n] > hiq) ? q[n] : hiq;
+}
+END {
+    mc = median(c, n); m0 = median(p0, n); me = median(pe, n); mq = median(q, n);
+    printf "canh bench, rules: %d packets, %.2f GB; medians over %d rounds\n", pkts, bytes / 1e9, n;
+    printf "  %-28s %7.3f Mpps %6.2f Gbit/s  ratio 1.000 (ceiling)\n", "read loop (pcapread)", mc / 1e6, mc * bytes / pkts * 8 / 1e9;
+    printf "  %-28s %7.3f Mpps %6.2f Gbit/s  ratio %.3f  peak RSS %d MB\n", "1 worker, no rules", m0 / 1e6, m0 * bytes / pkts * 8 / 1e9, median(r0, n), k0 / 1024;
+    printf "  %-28s %7.3f Mpps %6.2f Gbit/s  ratio %.3f  peak RSS %d MB  %d alerts\n", "1 worker, ET Open", me / 1e6, me * bytes / pkts * 8 / 1e9, median(re, n), ke / 1024, al;
+    printf "  %-28s %d rules loaded in %.2f s, engine memory %.1f MiB\n", "ET Open load", nr, l, em;
+    printf "  %-28s %.3f [%.3f-%.3f]  (target >= 0.60: %s)\n", "ET Open / no rules", mq, loq, hiq, (mq >= 0.60) ? "met" : "NOT met";
+}' "$OUT/rrounds"
