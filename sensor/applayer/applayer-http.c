@@ -89,6 +89,9 @@ struct http_msg {
     struct span b[MB_COUNT];
     uint8_t *body;
     uint32_t body_len, body_cap;
+    uint32_t raw_interim;   /* http.header.raw starts with this many bytes of 100
+                               Continue field lines, then raw_line bytes of status line */
+    uint32_t raw_line;
     uint8_t progress; /* enum http_progress */
 };
 
@@ -109,6 +112,18 @@ struct http_tx {
 enum dstate { DS_IDLE, DS_HEAD, DS_SKIP_HEAD, DS_BODY, DS_RESYNC, DS_CONNECT, DS_CLOSED };
 
 enum codec { CODEC_NONE, CODEC_GZIP, CODEC_DEFLATE };
+
+/* One content-coding layer being undone. */
+struct zstage {
+    z_stream *z;
+    uint8_t codec;        /* enum codec */
+    uint8_t tries;        /* formats tried */
+    uint8_t hdr, hdr_len; /* a deflate stream's first byte, until the second comes */
+    bool end;             /* the stream ended: what follows is ignored */
+    bool stop;            /* limit reached: nothing more is inflated */
+    bool pass;            /* failed: the rest goes on as it is (libhtp) */
+    uint64_t in, out;     /* bytes given to zlib / inflated */
+};
 
 struct http_dir {
     struct http_state *h;
@@ -146,13 +161,8 @@ struct http_dir {
                                 http.header.raw), at most header_limit bytes */
     uint32_t trailer_len;
     bool store_stop;         /* keep no more body bytes (limit, gap) */
-    uint8_t codec;           /* enum codec */
-    bool z_end, z_stop, z_pass; /* stream end seen / inflating stopped / failed: raw */
-    uint8_t z_try;           /* formats tried */
-    uint8_t z_hdr, z_hdr_len; /* a deflate body's first byte, until the second comes */
-    uint64_t z_in;           /* compressed bytes given to zlib */
-    uint64_t z_out;          /* bytes inflated */
-    z_stream *z;
+    uint8_t nstages;         /* content codings decoded (0: none) */
+    struct zstage zs[HTTP_MAX_LAYERS]; /* zs[0] undoes the last coding applied */
 };
 
 struct http_state {
@@ -1415,6 +1425,8 @@ static bool head_build(struct http_dir *d)
         put(a, &w, d->head, fl);
         put(a, &w, raw, rlen);
         m->b[MB_HEADER_RAW] = (struct span){off, d->interim_len + fl + rlen};
+        m->raw_interim = d->interim_len;
+        m->raw_line = fl;
     }
     mem_free(h, d->interim, d->interim_len);
     d->interim = NULL;
@@ -1591,112 +1603,162 @@ static bool body_store(struct http_dir *d, const uint8_t *p, size_t n)
 
 static void z_free(struct http_dir *d)
 {
-    if (d->z != NULL) {
-        inflateEnd(d->z);
-        mem_free(d->h, d->z, sizeof(*d->z));
-        d->z = NULL;
+    for (unsigned k = 0; k < HTTP_MAX_LAYERS; k++) {
+        struct zstage *st = &d->zs[k];
+        if (st->z != NULL) {
+            inflateEnd(st->z);
+            mem_free(d->h, st->z, sizeof(*st->z));
+            st->z = NULL;
+        }
     }
 }
 
-/* Starts zlib for the next format to try: gzip or zlib (auto), zlib, raw deflate. */
-static bool z_start(struct http_dir *d, const uint8_t *p, size_t n)
+/* Every stage stops: nothing more is worth inflating. */
+static void z_stop_all(struct http_dir *d)
+{
+    for (unsigned k = 0; k < d->nstages; k++)
+        d->zs[k].stop = true;
+}
+
+/* Starts zlib on stage 'st' for the next format to try: gzip or zlib (auto) then raw
+ * deflate for gzip; zlib or raw deflate, as the first two bytes tell, then the other,
+ * for deflate. */
+static bool z_start(struct http_dir *d, struct zstage *st, const uint8_t *p, size_t n)
 {
     struct http_state *h = d->h;
-    z_free(d);
-    int wbits;
+    if (st->z != NULL) {
+        inflateEnd(st->z);
+        mem_free(h, st->z, sizeof(*st->z));
+        st->z = NULL;
+    }
     bool zlib_hdr = n >= 2 && (p[0] & 0x0f) == 8 && (p[0] >> 4) <= 7 &&
                     ((p[0] << 8) | p[1]) % 31 == 0;
-    if (d->codec == CODEC_GZIP)
-        wbits = d->z_try == 0 ? 15 + 32 : -15;
+    int wbits;
+    if (st->codec == CODEC_GZIP)
+        wbits = st->tries == 0 ? 15 + 32 : -15;
     else
-        wbits = (d->z_try == 0) == zlib_hdr ? 15 : -15;
-    d->z_try++;
-    d->z = mem_calloc(h, sizeof(*d->z));
-    if (d->z == NULL)
+        wbits = (st->tries == 0) == zlib_hdr ? 15 : -15;
+    st->tries++;
+    st->z = mem_calloc(h, sizeof(*st->z));
+    if (st->z == NULL)
         return false;
-    d->z->zalloc = zalloc_counted;
-    d->z->zfree = zfree_counted;
-    d->z->opaque = h;
-    if (inflateInit2(d->z, wbits) != Z_OK) {
-        mem_free(h, d->z, sizeof(*d->z));
-        d->z = NULL;
+    st->z->zalloc = zalloc_counted;
+    st->z->zfree = zfree_counted;
+    st->z->opaque = h;
+    if (inflateInit2(st->z, wbits) != Z_OK) {
+        mem_free(h, st->z, sizeof(*st->z));
+        st->z = NULL;
         return false;
     }
     return true;
 }
 
-/* Compressed body bytes: inflated and kept. */
-static void inflate_chunk(struct http_dir *d, const uint8_t *p, size_t n)
+static void stage_feed(struct http_dir *d, unsigned k, const uint8_t *p, size_t n);
+
+/* Output of stage k: the next stage's input, or the body. */
+static void stage_out(struct http_dir *d, unsigned k, const uint8_t *p, size_t n)
+{
+    if (k + 1 < d->nstages)
+        stage_feed(d, k + 1, p, n);
+    else if (!body_store(d, p, n))
+        z_stop_all(d);
+}
+
+/* Inflates one chunk of stage k's input. */
+static void stage_inflate(struct http_dir *d, unsigned k, const uint8_t *p, size_t n)
 {
     struct http_state *h = d->h;
-    if (d->z_pass) {
-        body_store(d, p, n);
+    struct zstage *st = &d->zs[k];
+    if (st->pass) {
+        stage_out(d, k, p, n);
         return;
     }
-    if (d->z_stop || d->z_end)
+    if (st->stop || st->end)
         return;
-    if (d->z == NULL && !z_start(d, p, n)) {
-        d->z_stop = true;
+    if (st->z == NULL && !z_start(d, st, p, n)) {
+        st->stop = true;
         return;
     }
     uint8_t out[8192];
-    bool first_chunk = d->z_in == 0;
-    d->z->next_in = (Bytef *)(uintptr_t)p;
-    d->z->avail_in = (uInt)n;
+    bool first_chunk = st->in == 0;
+    st->z->next_in = (Bytef *)(uintptr_t)p;
+    st->z->avail_in = (uInt)n;
     for (;;) {
-        d->z->next_out = out;
-        d->z->avail_out = sizeof(out);
-        uInt before = d->z->avail_in;
-        int rc = inflate(d->z, Z_NO_FLUSH);
-        size_t got = sizeof(out) - d->z->avail_out;
+        st->z->next_out = out;
+        st->z->avail_out = sizeof(out);
+        uInt before = st->z->avail_in;
+        int rc = inflate(st->z, Z_NO_FLUSH);
+        size_t got = sizeof(out) - st->z->avail_out;
         if (got > 0) {
-            uint64_t room = h->conf.decompress_limit - d->z_out;
+            uint64_t room = h->conf.decompress_limit - st->out;
             if (got > room) {
                 got = (size_t)room;
                 tx_event(h, d->tx, HTTP_EV_DECOMPRESS_LIMIT);
-                d->z_stop = true;
+                z_stop_all(d);
             }
-            d->z_out += got;
+            st->out += got;
             STAT_ADD(h->stats->inflated_bytes, got);
-            if (!body_store(d, out, got))
-                d->z_stop = true;
+            stage_out(d, k, out, got);
         }
         if (rc == Z_STREAM_END) {
-            d->z_end = true; /* what follows the stream is ignored */
+            st->end = true; /* what follows the stream is ignored */
             break;
         }
         if (rc != Z_OK && rc != Z_BUF_ERROR) {
             /* A first chunk that nothing came out of: try the other format. */
-            if (first_chunk && d->z_out == 0 && d->z_try < 2) {
-                if (!z_start(d, p, n)) {
-                    d->z_stop = true;
+            if (first_chunk && st->out == 0 && st->tries < 2) {
+                if (!z_start(d, st, p, n)) {
+                    st->stop = true;
                     break;
                 }
-                d->z->next_in = (Bytef *)(uintptr_t)p;
-                d->z->avail_in = (uInt)n;
+                st->z->next_in = (Bytef *)(uintptr_t)p;
+                st->z->avail_in = (uInt)n;
                 continue;
             }
             tx_event(h, d->tx, HTTP_EV_DECOMPRESS_FAILED);
-            d->z_pass = true; /* as libhtp: what is left is kept as it is */
-            if (first_chunk && d->z_out == 0)
-                body_store(d, p, n);
-            else
-                body_store(d, d->z->next_in, d->z->avail_in);
-            z_free(d);
+            st->pass = true; /* as libhtp: what is left goes on as it is */
+            const uint8_t *rest = first_chunk && st->out == 0 ? p : st->z->next_in;
+            size_t rest_len = first_chunk && st->out == 0 ? n : st->z->avail_in;
+            inflateEnd(st->z);
+            mem_free(h, st->z, sizeof(*st->z));
+            st->z = NULL;
+            stage_out(d, k, rest, rest_len);
             break;
         }
-        if (d->z_stop)
+        if (st->stop)
             break;
-        if (d->z->avail_out != 0 && d->z->avail_in == 0)
+        if (st->z->avail_out != 0 && st->z->avail_in == 0)
             break; /* all input used and all output given */
-        if (d->z->avail_in == before && got == 0)
+        if (st->z->avail_in == before && got == 0)
             break; /* no progress possible */
     }
-    d->z_in += n;
+    st->in += n;
 }
 
-/* Decoded (de-chunked) body bytes of the current message. The first two bytes of a
- * deflate body tell zlib-wrapped from raw: a first byte alone waits for the second. */
+/* Stage k's input. The first two bytes of a deflate stream tell zlib-wrapped from raw:
+ * a first byte alone waits for the second. */
+static void stage_feed(struct http_dir *d, unsigned k, const uint8_t *p, size_t n)
+{
+    struct zstage *st = &d->zs[k];
+    if (n == 0)
+        return;
+    if (st->z == NULL && st->in == 0 && !st->pass && !st->stop && st->hdr_len + n < 2) {
+        st->hdr = p[0];
+        st->hdr_len = 1;
+        return;
+    }
+    if (st->hdr_len > 0) {
+        uint8_t two[2] = {st->hdr, p[0]};
+        st->hdr_len = 0;
+        stage_inflate(d, k, two, 2);
+        p++;
+        n--;
+    }
+    if (n > 0)
+        stage_inflate(d, k, p, n);
+}
+
+/* Decoded (de-chunked) body bytes of the current message. */
 static void body_data(struct http_dir *d, const uint8_t *p, size_t n)
 {
     struct http_msg *m = &d->tx->m[d->dir];
@@ -1704,24 +1766,46 @@ static void body_data(struct http_dir *d, const uint8_t *p, size_t n)
         m->progress = HTTP_PROGRESS_BODY;
     if (d->discard || n == 0)
         return;
-    if (d->codec == CODEC_NONE) {
+    if (d->nstages == 0)
         body_store(d, p, n);
-        return;
+    else
+        stage_feed(d, 0, p, n);
+}
+
+/* The codings of a Content-Encoding value, last applied first, into d->zs: gzip,
+ * x-gzip, deflate, x-deflate; "identity" is skipped. Any other coding, or more than
+ * HTTP_MAX_LAYERS, and the outer HTTP_MAX_LAYERS that are known are undone (libhtp's
+ * layer limit); an unknown outer one leaves the body as sent. */
+static void codings(struct http_dir *d, const uint8_t *v, uint32_t n)
+{
+    uint8_t list[16];
+    unsigned nl = 0;
+    uint32_t i = 0;
+    while (i < n && nl < ARRAY_SIZE(list)) {
+        while (i < n && (is_space(v[i]) || v[i] == ','))
+            i++;
+        uint32_t st = i;
+        while (i < n && v[i] != ',' && !is_space(v[i]))
+            i++;
+        if (i == st)
+            break;
+        const uint8_t *t = v + st;
+        uint32_t tl = i - st;
+        if (eq_nocase(t, tl, "gzip") || eq_nocase(t, tl, "x-gzip"))
+            list[nl++] = CODEC_GZIP;
+        else if (eq_nocase(t, tl, "deflate") || eq_nocase(t, tl, "x-deflate"))
+            list[nl++] = CODEC_DEFLATE;
+        else if (!eq_nocase(t, tl, "identity"))
+            list[nl++] = CODEC_NONE;
     }
-    if (d->z == NULL && d->z_in == 0 && !d->z_pass && d->z_hdr_len + n < 2) {
-        d->z_hdr = p[0];
-        d->z_hdr_len = 1;
-        return;
+    d->nstages = 0;
+    for (unsigned k = 0; k < nl && d->nstages < HTTP_MAX_LAYERS; k++) {
+        uint8_t c = list[nl - 1 - k];
+        if (c == CODEC_NONE)
+            break;
+        memset(&d->zs[d->nstages], 0, sizeof(d->zs[0]));
+        d->zs[d->nstages++].codec = c;
     }
-    if (d->z_hdr_len > 0) {
-        uint8_t two[2] = {d->z_hdr, p[0]};
-        d->z_hdr_len = 0;
-        inflate_chunk(d, two, 2);
-        p++;
-        n--;
-    }
-    if (n > 0)
-        inflate_chunk(d, p, n);
 }
 
 static int on_body(http_parser *p, const char *at, size_t len)
@@ -1790,19 +1874,11 @@ static void body_start(struct http_dir *d, int64_t len, bool chunked, bool until
     d->chunked = chunked;
     d->discard = d->body_done = d->store_stop = false;
     trailer_free(d);
-    d->z_end = d->z_stop = d->z_pass = false;
-    d->z_try = 0;
-    d->z_hdr_len = 0;
-    d->z_in = d->z_out = 0;
-    d->codec = CODEC_NONE;
+    z_free(d);
+    d->nstages = 0;
     struct span ce = msg_field(m, "Content-Encoding");
-    if (ce.off != SPAN_NONE) {
-        const uint8_t *v = m->arena + ce.off;
-        if (eq_nocase(v, ce.len, "gzip") || eq_nocase(v, ce.len, "x-gzip"))
-            d->codec = CODEC_GZIP;
-        else if (eq_nocase(v, ce.len, "deflate") || eq_nocase(v, ce.len, "x-deflate"))
-            d->codec = CODEC_DEFLATE;
-    }
+    if (ce.off != SPAN_NONE)
+        codings(d, m->arena + ce.off, ce.len);
     char synth[96];
     int n;
     const char *line = d->dir == 0 ? "POST / HTTP/1.1\r\n" : "HTTP/1.1 200 OK\r\n";
@@ -1848,13 +1924,57 @@ static void trailer_add(struct http_dir *d, const uint8_t *p, uint32_t n)
     d->trailer_len += n;
 }
 
-/* The message is over: its trailer section goes after its raw field lines. */
+/* Parses the head again with the trailer's field lines after the others, as libhtp adds
+ * trailer fields to the message's fields: start line, the field lines less their blank
+ * line, the trailer. The interim field lines (100 Continue) are put back in front. */
+static void trailer_fields(struct http_dir *d)
+{
+    struct http_state *h = d->h;
+    struct http_msg *m = &d->tx->m[d->dir];
+    struct span line = m->b[MB_LINE], raw = m->b[MB_HEADER_RAW];
+    uint32_t pre = m->raw_interim + m->raw_line;
+    uint32_t rl = raw.len - pre;
+    if (rl > 0 && m->arena[raw.off + raw.len - 1] == '\n')
+        rl--;
+    if (rl > 0 && m->arena[raw.off + pre + rl - 1] == '\r')
+        rl--;
+    uint64_t total = (uint64_t)line.len + 2 + rl + d->trailer_len;
+    if (total > h->conf.header_limit || total > d->head_cap)
+        return; /* the head buffer held a bigger head before; else keep the fields */
+    uint8_t *interim = NULL;
+    uint32_t ilen = m->raw_interim;
+    if (ilen > 0) {
+        interim = mem_alloc(h, ilen);
+        if (interim == NULL)
+            return;
+        memcpy(interim, m->arena + raw.off, ilen);
+    }
+    memcpy(d->head, m->arena + line.off, line.len);
+    memcpy(d->head + line.len, "\r\n", 2);
+    memcpy(d->head + line.len + 2, m->arena + raw.off + pre, rl);
+    memcpy(d->head + line.len + 2 + rl, d->trailer, d->trailer_len);
+    d->line_end = line.len + 2;
+    d->head_len = (uint32_t)total;
+    mem_free(h, d->interim, d->interim_len);
+    d->interim = interim;
+    d->interim_len = ilen;
+    mem_free(h, m->fields, (size_t)m->nfields * sizeof(*m->fields));
+    m->fields = NULL;
+    m->nfields = 0;
+    head_build(d);
+    d->head_len = d->line_end = 0;
+}
+
+/* The message is over: its trailer section goes after its raw field lines (Suricata's
+ * raw header data), and trailer fields join the parsed ones. */
 static void trailer_flush(struct http_dir *d)
 {
     struct http_msg *m = &d->tx->m[d->dir];
     struct span raw = m->b[MB_HEADER_RAW];
     if (d->trailer_len == 0 || raw.off == SPAN_NONE)
         return;
+    if (d->trailer_len > 2)
+        trailer_fields(d);
     uint32_t off = arena_grow(d->h, m, raw.len + d->trailer_len);
     if (off == SPAN_NONE)
         return;
@@ -2412,7 +2532,7 @@ void http_gap(struct http_state *h, int dir, uint32_t len)
         tx->events |= 1u << HTTP_EV_GAP;
         tx_event(h, tx, HTTP_EV_BODY_INCOMPLETE);
         d->store_stop = true; /* what follows would not line up */
-        d->z_stop = true;
+        z_stop_all(d);
         if (d->until_close)
             return; /* all of it is body: still in step */
         if (!d->chunked) {

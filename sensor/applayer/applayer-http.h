@@ -33,26 +33,32 @@
  *   - 100 Continue is dropped (its field lines stay in the final http.header.raw); any
  *     other 1xx, 204 and 304 have no body unless Content-Length or Transfer-Encoding say
  *     otherwise; HEAD responses have none; no length means until close;
- *   - a CONNECT answered 2xx or a 101 without body ends HTTP on the connection.
+ *   - a CONNECT answered 2xx or a 101 without body ends HTTP on the connection;
+ *   - Content-Encoding gzip, x-gzip, deflate (zlib-wrapped or raw) and x-deflate are
+ *     undone in both directions (Suricata turns request decompression on), up to
+ *     HTTP_MAX_LAYERS codings ("gzip, gzip").
  * Bytes that cannot be a message (a binary first request line, a response line that
  * does not start with "HTTP" in any case, a broken chunk, a gap) raise an event on the
  * transaction and the parser resynchronises at the next line that looks like a message
  * start (a known method and a space; "HTTP"). Message framing of bodies (Content-Length,
  * chunked, until close) is done by libhttp-parser 2.9, driven from the head this parser
- * read; Content-Encoding gzip, x-gzip, deflate (zlib-wrapped or raw) and x-deflate are
- * decoded in both directions (Suricata turns request decompression on).
+ * read.
  *
- * Not done (yet): chunked trailers are framed but not added to the fields (Suricata adds
- * them to http.header once the trailer is read); Content-Encoding with several codings
- * ("gzip, deflate") is kept as sent; multipart/form-data parts are not given as
- * file.data. Knowingly different from libhtp: lines that are not a status line where
- * one is expected are skipped (libhtp appends them to the previous response's body, or
- * takes the rest of the stream as body when no response came before); a broken chunk
- * ends the body and resyncs (libhtp may read on as identity); an invalid
- * Transfer-Encoding gives no body and parsing goes on (libhtp stops the direction).
- * Compared on fuzzed input, libhtp also differs in corners left as they are: a lone CR
- * ending a field line, NUL bytes in field lines, a blank line after a request line
- * without protocol, fields over its 18000-byte line limit.
+ * Chunked trailers: their field lines join the message's fields when the message ends
+ * (the head buffers are built again then, as Suricata's trailer progress shows them),
+ * and the trailer section as sent follows the field lines in http.header.raw.
+ *
+ * Not done (yet): multipart/form-data parts are not given as file.data; codings past
+ * HTTP_MAX_LAYERS are kept as sent.
+ *
+ * Knowingly different from libhtp: lines where a status line belongs are body of the
+ * last response (or of the awaited one), as in libhtp, but the next status line is
+ * still looked for (libhtp takes the rest of the stream as body when no response came
+ * before); a broken chunk ends the body and resyncs (libhtp may read on as identity);
+ * an invalid Transfer-Encoding gives no body and parsing goes on (libhtp stops the
+ * direction). Compared on fuzzed input, libhtp also differs in corners left as they
+ * are: a lone CR ending a field line, NUL bytes in field lines, a blank line after a
+ * request line without protocol, fields over its 18000-byte line limit.
  *
  * Everything is bounded: a message head (start line and fields) by header_limit bytes
  * and HTTP_MAX_HEADERS fields, a stored body by the body limits, inflated output by
@@ -82,6 +88,9 @@
 /* Repetitions of field names kept per head, counted from each name's third occurrence
  * on (libhtp's HTP_MAX_HEADERS_REPETITIONS); later repeats only stay in the raw buffer. */
 #define HTTP_MAX_REPETITIONS 64u
+/* Content codings undone per body ("gzip, gzip": two), Suricata's default
+ * response-body-decompress-layer-limit; outer codings past it are left as sent. */
+#define HTTP_MAX_LAYERS 2u
 
 struct http_conf {
     uint32_t request_body_limit;  /* decoded request-body bytes kept per tx */
@@ -297,8 +306,9 @@ void http_tx_gc(struct http_state *h, uint64_t upto);
 
 /* A detection buffer of the transaction: true with *data and *len set when present (len
  * may be 0 for an empty but present value), false when absent or not parsed yet. *data
- * points into the tx and stays valid until the tx is freed; body buffers may move as
- * they grow (until the direction is COMPLETE). */
+ * points into the tx; it stays valid until the next http_parse(), http_gap() or
+ * http_eof() on the state (bodies grow, a chunked trailer rebuilds the head buffers,
+ * lines after a message may be added to its body) or http_tx_gc(). */
 bool http_tx_buffer(const struct http_tx *tx, enum http_buf b, const uint8_t **data,
                     uint32_t *len);
 

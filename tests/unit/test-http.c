@@ -814,6 +814,38 @@ static void test_deflate(void)
     http_state_free(h);
 }
 
+/* oracle: trailer fields join the fields (http.header, names, start) once the message
+ * ends; the trailer section follows in http.header.raw. Two codings are undone. */
+static void test_trailer_layers(void)
+{
+    struct http_state *h = mk();
+    feed(h, 0, "POST /t HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+               "3\r\nabc\r\n0\r\nX-Trailer: t\r\n\r\n");
+    struct http_tx *tx = tx_at(h, 0);
+    CHECK_BUF(tx, HTTP_BUF_REQUEST_BODY, "abc");
+    CHECK_BUF(tx, HTTP_BUF_HEADER_REQ, "Host: a\r\nTransfer-Encoding: chunked\r\nX-Trailer: t\r\n");
+    CHECK_BUF(tx, HTTP_BUF_HEADER_NAMES_REQ, "\r\nHost\r\nTransfer-Encoding\r\nX-Trailer\r\n\r\n");
+    CHECK_BUF(tx, HTTP_BUF_HEADER_RAW_REQ,
+              "Host: a\r\nTransfer-Encoding: chunked\r\n\r\nX-Trailer: t\r\n\r\n");
+    CHECK_BUF(tx, HTTP_BUF_START_REQ, "POST /t HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
+                                      "X-Trailer: t\r\n\r\n");
+    CHECK_BUF(tx, HTTP_BUF_HOST, "a");
+
+    static const char text[] = "double gzipped";
+    uint8_t g1[128], g2[256];
+    size_t l1 = zcompress(text, sizeof(text) - 1, g1, sizeof(g1), 31);
+    size_t l2 = zcompress(g1, l1, g2, sizeof(g2), 31);
+    char head[128];
+    int n = snprintf(head, sizeof(head),
+                     "HTTP/1.1 200 OK\r\nContent-Encoding: gzip, gzip\r\nContent-Length: %zu\r\n\r\n",
+                     l2);
+    feedn(h, 1, head, (size_t)n);
+    feedn(h, 1, g2, l2);
+    CHECK_BUF(tx, HTTP_BUF_RESPONSE_BODY, text);
+    CHECK_EQ(http_tx_events(tx), 0);
+    http_state_free(h);
+}
+
 /* A decompression bomb: 64 MiB of zeros in ~64 KiB of gzip. The inflated bytes stop at
  * decompress_limit, the kept ones at the body limit, memory stays small. */
 static void test_bomb(void)
@@ -1156,6 +1188,7 @@ int main(void)
     test_until_close_and_09();
     test_chunked_gzip();
     test_deflate();
+    test_trailer_layers();
     test_bomb();
     test_malformed_resync();
     test_gap();
