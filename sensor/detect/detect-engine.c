@@ -239,12 +239,24 @@ static int cmp_order(const void *a, const void *b)
 /* Groups                                                                             */
 /* ---------------------------------------------------------------------------------- */
 
+struct pat_ref {
+    const struct detect_content *c;
+    uint32_t num;
+};
+
 struct group_build {
     struct mpm_builder *mb;
     uint32_t npat;
     uint32_t *always;
     uint32_t nalways, capalways;
+    bool split;                 /* split patterns by destination port */
+    struct pat_ref *pats;       /* split groups: the patterns, kept until finish */
+    uint32_t npats, cappats;
 };
+
+#define PORTSPLIT_MIN_PATTERNS 64  /* smaller groups are not worth splitting */
+#define PORTSPLIT_MAX_PORTS 4096   /* rules naming more ports count as 'any port' */
+#define PORTSPLIT_MAX_BUCKETS 1024 /* distinct port combinations; beyond, 'any port' */
 
 static int gb_add_always(struct group_build *g, uint32_t num)
 {
@@ -260,8 +272,34 @@ static int gb_add_always(struct group_build *g, uint32_t num)
     return CANH_OK;
 }
 
+static int mb_add(struct mpm_builder *mb, const struct detect_content *c, uint32_t num)
+{
+    const uint8_t *pat = c->pat;
+    uint32_t len = c->len;
+    if (c->flags & CT_FP_CHOP) {
+        pat += c->chop_off;
+        len = c->chop_len;
+    }
+    return mpm_builder_add(mb, pat, len, (c->flags & CT_NOCASE) != 0, num);
+}
+
 static int gb_add_pattern(struct group_build *g, const struct detect_content *c, uint32_t num)
 {
+    if (g->split) {
+        if (g->npats == g->cappats) {
+            uint32_t cap = g->cappats ? g->cappats * 2 : 256;
+            struct pat_ref *v = realloc(g->pats, cap * sizeof(*v));
+            if (v == NULL)
+                return CANH_ENOMEM;
+            g->pats = v;
+            g->cappats = cap;
+        }
+        g->pats[g->npats].c = c;
+        g->pats[g->npats].num = num;
+        g->npats++;
+        g->npat++;
+        return CANH_OK;
+    }
     if (g->mb == NULL) {
         g->mb = mpm_builder_new();
         if (g->mb == NULL)
@@ -307,6 +345,7 @@ static void make_pf(const struct sig *s, struct detect_pf *pf)
     pf->ds_lo = 0;
     pf->ds_hi = 65535;
     pf->need = pf->forbid = 0;
+    pf->ipproto = 0;
     if (!(s->flags & SIG_DP_ANY) && !(s->flags & SIG_BIDIR)) {
         uint32_t n;
         const struct port_range *r = port_set_ranges(s->dp, &n);
@@ -327,6 +366,8 @@ static void make_pf(const struct sig *s, struct detect_pf *pf)
             } else if (f->mode == '!') {
                 pf->forbid |= f->set;
             }
+        } else if (m->type == SM_IP_PROTO) {
+            pf->ipproto = (uint8_t)((const struct detect_num *)m->ctx)->a;
         } else if (m->type == SM_DSIZE) {
             const struct detect_num *d = m->ctx;
             uint64_t lo = 0, hi = 65535;
@@ -347,9 +388,188 @@ static void make_pf(const struct sig *s, struct detect_pf *pf)
     }
 }
 
+/* Ports a rule's patterns are filed under in a port-split group: its destination
+ * ports, or NULL for 'any' (any port, bidirectional, or too many ports). */
+static const struct port_range *split_ports(const struct sig *s, uint32_t *n)
+{
+    *n = 0;
+    if ((s->flags & (SIG_DP_ANY | SIG_BIDIR)) != 0)
+        return NULL;
+    const struct port_range *r = port_set_ranges(s->dp, n);
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < *n; i++)
+        total += (uint32_t)r[i].hi - r[i].lo + 1;
+    if (total == 0 || total > PORTSPLIT_MAX_PORTS) {
+        *n = 0;
+        return NULL;
+    }
+    return r;
+}
+
+static void portmap_free(struct detect_portmap *pm)
+{
+    if (pm == NULL)
+        return;
+    for (uint32_t i = 0; i < pm->nbuckets; i++)
+        mpm_free(pm->buckets[i]);
+    free(pm->buckets);
+    free(pm);
+}
+
+/* Splits a group's patterns: those of rules for any port into the main database, the
+ * others into one database per distinct combination of rules' port sets seen on a
+ * port. */
+static int split_group(struct detect_engine *de, struct group_build *gb, struct detect_group *g,
+                       char errbuf[CANH_ERRBUF_SIZE])
+{
+    int rc = CANH_ENOMEM;
+    struct detect_portmap *pm = calloc(1, sizeof(*pm));
+    uint32_t *plist = NULL;     /* per port, the pattern refs naming it (flattened) */
+    uint32_t *poff = NULL, *pcnt = NULL, *bport = NULL;
+    if (pm == NULL)
+        goto out;
+    /* count per port */
+    pcnt = calloc(65536, sizeof(*pcnt));
+    if (pcnt == NULL)
+        goto out;
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < gb->npats; i++) {
+        uint32_t n;
+        const struct port_range *r = split_ports(de->sigs[gb->pats[i].num], &n);
+        if (r == NULL) {
+            if (gb->mb == NULL && (gb->mb = mpm_builder_new()) == NULL)
+                goto out;
+            if ((rc = mb_add(gb->mb, gb->pats[i].c, gb->pats[i].num)) != CANH_OK)
+                goto out;
+            rc = CANH_ENOMEM;
+            continue;
+        }
+        for (uint32_t k = 0; k < n; k++)
+            for (uint32_t p = r[k].lo; p <= r[k].hi; p++) {
+                pcnt[p]++;
+                total++;
+            }
+    }
+    poff = malloc(65537 * sizeof(*poff));
+    plist = malloc((total ? total : 1) * sizeof(*plist));
+    if (poff == NULL || plist == NULL)
+        goto out;
+    poff[0] = 0;
+    for (uint32_t p = 0; p < 65536; p++)
+        poff[p + 1] = poff[p] + pcnt[p];
+    memset(pcnt, 0, 65536 * sizeof(*pcnt));
+    for (uint32_t i = 0; i < gb->npats; i++) {
+        uint32_t n;
+        const struct port_range *r = split_ports(de->sigs[gb->pats[i].num], &n);
+        for (uint32_t k = 0; r != NULL && k < n; k++)
+            for (uint32_t p = r[k].lo; p <= r[k].hi; p++)
+                plist[poff[p] + pcnt[p]++] = i; /* pattern refs in increasing order */
+    }
+    /* one bucket per distinct list; ports with the same list share it */
+    bport = malloc(PORTSPLIT_MAX_BUCKETS * sizeof(*bport)); /* a port of each bucket */
+    if (bport == NULL)
+        goto out;
+    uint32_t nb = 0;
+    bool overflow = false;
+    for (uint32_t p = 0; p < 65536 && !overflow; p++) {
+        uint32_t cnt = poff[p + 1] - poff[p];
+        if (cnt == 0)
+            continue;
+        uint32_t b;
+        for (b = 0; b < nb; b++) {
+            uint32_t q = bport[b];
+            if (poff[q + 1] - poff[q] == cnt &&
+                memcmp(plist + poff[q], plist + poff[p], cnt * sizeof(*plist)) == 0)
+                break;
+        }
+        if (b == nb) {
+            if (nb == PORTSPLIT_MAX_BUCKETS) {
+                overflow = true;
+                break;
+            }
+            bport[nb++] = p;
+        }
+        pm->map[p] = (uint16_t)(b + 1);
+    }
+    if (overflow) {
+        /* too many combinations: no split, everything in the main database */
+        memset(pm->map, 0, sizeof(pm->map));
+        nb = 0;
+        for (uint32_t i = 0; i < gb->npats; i++) {
+            uint32_t n;
+            if (split_ports(de->sigs[gb->pats[i].num], &n) == NULL)
+                continue;
+            if (gb->mb == NULL && (gb->mb = mpm_builder_new()) == NULL)
+                goto out;
+            if (mb_add(gb->mb, gb->pats[i].c, gb->pats[i].num) != CANH_OK)
+                goto out;
+        }
+    }
+    pm->buckets = calloc(nb ? nb : 1, sizeof(*pm->buckets));
+    if (pm->buckets == NULL)
+        goto out;
+    for (uint32_t b = 0; b < nb; b++) {
+        uint32_t q = bport[b];
+        struct mpm_builder *mb = mpm_builder_new();
+        if (mb == NULL)
+            goto out;
+        for (uint32_t k = poff[q]; k < poff[q + 1]; k++) {
+            const struct pat_ref *pr = &gb->pats[plist[k]];
+            if (mb_add(mb, pr->c, pr->num) != CANH_OK) {
+                mpm_builder_free(mb);
+                goto out;
+            }
+        }
+        pm->buckets[b] = mpm_build(mb, errbuf);
+        if (pm->buckets[b] == NULL) {
+            rc = CANH_ERR;
+            goto out_quiet;
+        }
+        pm->nbuckets = b + 1;
+        de->memuse += mpm_memuse(pm->buckets[b]);
+        if (register_mpm(de, pm->buckets[b]) != CANH_OK)
+            goto out;
+    }
+    de->memuse += sizeof(*pm);
+    g->pm = nb > 0 ? pm : NULL;
+    if (nb == 0)
+        portmap_free(pm);
+    pm = NULL;
+    rc = CANH_OK;
+    goto out_quiet;
+out:
+    snprintf(errbuf, CANH_ERRBUF_SIZE, "out of memory building port groups");
+out_quiet:
+    portmap_free(pm);
+    free(pcnt);
+    free(poff);
+    free(plist);
+    free(bport);
+    free(gb->pats);
+    gb->pats = NULL;
+    gb->npats = 0;
+    return rc;
+}
+
 static int finish_group(struct detect_engine *de, struct group_build *gb, struct detect_group *g,
                         char errbuf[CANH_ERRBUF_SIZE])
 {
+    if (gb->split) {
+        if (gb->npats >= PORTSPLIT_MIN_PATTERNS) {
+            int rc = split_group(de, gb, g, errbuf);
+            if (rc != CANH_OK)
+                return rc;
+        } else {
+            for (uint32_t i = 0; i < gb->npats; i++) {
+                if (gb->mb == NULL && (gb->mb = mpm_builder_new()) == NULL)
+                    return CANH_ENOMEM;
+                if (mb_add(gb->mb, gb->pats[i].c, gb->pats[i].num) != CANH_OK)
+                    return CANH_ENOMEM;
+            }
+            free(gb->pats);
+            gb->pats = NULL;
+        }
+    }
     g->always = gb->always;
     g->nalways = gb->nalways;
     gb->always = NULL;
@@ -424,6 +644,10 @@ static int build_groups(struct detect_engine *de, struct detect_load_stats *st,
     memset(stream, 0, sizeof(stream));
     memset(pkt_s, 0, sizeof(pkt_s));
     memset(pkt_all, 0, sizeof(pkt_all));
+    for (int d = 0; d < 2; d++) {
+        pkt[DG_PROTO_TCP][d].split = pkt[DG_PROTO_UDP][d].split = true;
+        pkt_all[d].split = stream[d].split = true;
+    }
     memset(proto, 0, sizeof(proto));
     int rc = CANH_ENOMEM;
 
@@ -544,7 +768,10 @@ done:
         for (int pcl = 0; pcl < DG_PROTO_MAX; pcl++) {
             mpm_builder_free(pkt[pcl][d].mb);
             free(pkt[pcl][d].always);
+            free(pkt[pcl][d].pats);
         }
+        free(pkt_all[d].pats);
+        free(stream[d].pats);
         mpm_builder_free(stream[d].mb);
         free(stream[d].always);
         mpm_builder_free(pkt_s[d].mb);
@@ -661,6 +888,7 @@ fail:
 
 static void group_free(struct detect_group *g)
 {
+    portmap_free(g->pm);
     mpm_free(g->mpm);
     free(g->pf);
     free(g->always);

@@ -331,10 +331,21 @@ struct detect_pf {
     uint16_t dp_lo, dp_hi;   /* 0..65535 when any (or bidirectional) */
     uint16_t ds_lo, ds_hi;   /* payload length range */
     uint8_t need, forbid;    /* TCP flags */
+    uint8_t ipproto;         /* ip_proto keyword, 0 for any */
+};
+
+/* The patterns of rules that name destination ports, by port: a packet to port p also
+ * scans buckets[map[p] - 1] (map[p] == 0: none). */
+struct detect_portmap {
+    uint16_t map[65536];
+    struct mpm **buckets;
+    uint32_t nbuckets;
 };
 
 struct detect_group {
-    struct mpm *mpm;        /* fast patterns of the group's rules (NULL: none) */
+    struct mpm *mpm;        /* fast patterns of the group's rules (NULL: none); in a
+                               port-split group, those of rules for any port */
+    struct detect_portmap *pm; /* port-split group: the others, or NULL */
     uint32_t *always;       /* rules without a usable pattern, sorted */
     uint32_t nalways;
     struct detect_pf *pf;   /* their first tests, same order */

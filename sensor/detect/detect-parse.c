@@ -466,26 +466,33 @@ static void link_relatives(struct sm_list *l)
  * application-layer buffer before the payload), the longest, nocase losing ties. */
 static void choose_fast_pattern(struct sig *s)
 {
+    /* A rule with application-layer buffers is prefiltered on one of them: its payload
+     * contents are checked on the packet when its transaction is inspected. */
+    bool tx = false;
+    for (unsigned b = 0; b < s->nbufs; b++)
+        if (s->bufs[b].buf != DETECT_BUF_PAYLOAD)
+            tx = true;
     const struct detect_content *best = NULL;
     int best_buf = -1;
     uint32_t best_len = 0;
     for (unsigned b = 0; b < s->nbufs; b++) {
+        if (tx && s->bufs[b].buf == DETECT_BUF_PAYLOAD)
+            continue;
         const struct sm_list *l = &s->bufs[b].list;
         for (unsigned i = 0; i < l->n; i++) {
             if (l->v[i].type != SM_CONTENT)
                 continue;
             const struct detect_content *c = l->v[i].ctx;
-            if (c->flags & CT_FAST_PATTERN) {
-                if (!(c->flags & CT_NEGATED)) {
-                    best = c;
-                    best_buf = s->bufs[b].buf;
-                    goto chosen;
-                }
-                continue;
+            if ((c->flags & CT_FAST_PATTERN) && !(c->flags & CT_NEGATED)) {
+                best = c;
+                best_buf = s->bufs[b].buf;
+                goto chosen;
             }
         }
     }
     for (unsigned b = 0; b < s->nbufs; b++) {
+        if (tx && s->bufs[b].buf == DETECT_BUF_PAYLOAD)
+            continue;
         const struct sm_list *l = &s->bufs[b].list;
         for (unsigned i = 0; i < l->n; i++) {
             if (l->v[i].type != SM_CONTENT)

@@ -600,7 +600,8 @@ static uint32_t pf_filter(struct detect_thread *dt, const struct detect_group *g
     for (uint32_t i = 0; i < g->nalways; i++) {
         const struct detect_pf *f = &g->pf[i];
         if (dport < f->dp_lo || dport > f->dp_hi || dsize < f->ds_lo || dsize > f->ds_hi ||
-            (flags & f->need) != f->need || (flags & f->forbid) != 0)
+            (flags & f->need) != f->need || (flags & f->forbid) != 0 ||
+            (f->ipproto != 0 && f->ipproto != p->proto))
             continue;
         out[n++] = f->num;
     }
@@ -634,6 +635,18 @@ static void scan(struct detect_thread *dt, const struct detect_group *g, const u
 {
     if (g->mpm != NULL && d != NULL && len > 0)
         mpm_scan(g->mpm, dt->mt, d, len);
+}
+
+/* A port-split group: the any-port database and that of the destination port. */
+static void scan_port(struct detect_thread *dt, const struct detect_group *g, const uint8_t *d,
+                      uint32_t len, uint16_t dport)
+{
+    if (d == NULL || len == 0)
+        return;
+    if (g->mpm != NULL)
+        mpm_scan(g->mpm, dt->mt, d, len);
+    if (g->pm != NULL && g->pm->map[dport] != 0)
+        mpm_scan(g->pm->buckets[g->pm->map[dport] - 1], dt->mt, d, len);
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -713,7 +726,7 @@ void detect_run_packet(struct detect_thread *dt)
     const struct detect_group *g = pcl == DG_PROTO_TCP && !dp->stream_added
                                        ? &de->pkt_all[dp->dir]
                                        : &de->pkt[pcl][dp->dir];
-    scan(dt, g, p->payload, p->payload_len);
+    scan_port(dt, g, p->payload, p->payload_len, (p->flags & PKT_PORTS) ? p->dport : 0);
     merge_candidates(dt, dt->pfbuf, pf_filter(dt, g, dt->pfbuf));
     run_packet_candidates(dt);
 }
@@ -745,7 +758,11 @@ void detect_run_stream(struct detect_thread *dt, int dir, const uint8_t *data, u
     STAT_INC(dt->stats.stream_chunks);
     int saved = dt->dp.dir;
     dt->dp.dir = dir;
-    scan(dt, g, data, len);
+    /* the chunk's destination port: the port of the side receiving it */
+    uint16_t dport = 0;
+    if (dt->dp.f != NULL)
+        dport = dir == FLOW_TO_SERVER ? flow_server_port(dt->dp.f) : flow_client_port(dt->dp.f);
+    scan_port(dt, g, data, len, dport);
     merge_candidates(dt, g->always, g->nalways);
     for (uint32_t i = 0; i < dt->ncand; i++) {
         const struct sig *s = de->sigs[dt->cand[i]];
