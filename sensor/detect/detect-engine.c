@@ -390,12 +390,12 @@ static void make_pf(const struct sig *s, struct detect_pf *pf)
 
 /* Ports a rule's patterns are filed under in a port-split group: its destination
  * ports, or NULL for 'any' (any port, bidirectional, or too many ports). */
-static const struct port_range *split_ports(const struct sig *s, uint32_t *n)
+static const struct port_range *split_ports1(const struct sig *s, bool src, uint32_t *n)
 {
     *n = 0;
-    if ((s->flags & (SIG_DP_ANY | SIG_BIDIR)) != 0)
+    if ((s->flags & (src ? SIG_SP_ANY : SIG_DP_ANY)) != 0 || (s->flags & SIG_BIDIR) != 0)
         return NULL;
-    const struct port_range *r = port_set_ranges(s->dp, n);
+    const struct port_range *r = port_set_ranges(src ? s->sp : s->dp, n);
     uint64_t total = 0;
     for (uint32_t i = 0; i < *n; i++)
         total += (uint32_t)r[i].hi - r[i].lo + 1;
@@ -404,6 +404,27 @@ static const struct port_range *split_ports(const struct sig *s, uint32_t *n)
         return NULL;
     }
     return r;
+}
+
+/* Which map a pattern goes to: 0 the any-port database, 1 by destination port, 2 by
+ * source port (rules for any destination port but named source ports: replies from
+ * port 53, 123 ...). */
+static int split_side(const struct sig *s)
+{
+    uint32_t n;
+    if (split_ports1(s, false, &n) != NULL)
+        return 1;
+    if (split_ports1(s, true, &n) != NULL)
+        return 2;
+    return 0;
+}
+
+static const struct port_range *split_ports(const struct sig *s, int side, uint32_t *n)
+{
+    *n = 0;
+    if (split_side(s) != side)
+        return NULL;
+    return split_ports1(s, side == 2, n);
 }
 
 static void portmap_free(struct detect_portmap *pm)
@@ -419,8 +440,8 @@ static void portmap_free(struct detect_portmap *pm)
 /* Splits a group's patterns: those of rules for any port into the main database, the
  * others into one database per distinct combination of rules' port sets seen on a
  * port. */
-static int split_group(struct detect_engine *de, struct group_build *gb, struct detect_group *g,
-                       char errbuf[CANH_ERRBUF_SIZE])
+static int split_group(struct detect_engine *de, struct group_build *gb, struct detect_portmap **out,
+                       int side, char errbuf[CANH_ERRBUF_SIZE])
 {
     int rc = CANH_ENOMEM;
     struct detect_portmap *pm = calloc(1, sizeof(*pm));
@@ -435,8 +456,10 @@ static int split_group(struct detect_engine *de, struct group_build *gb, struct 
     uint64_t total = 0;
     for (uint32_t i = 0; i < gb->npats; i++) {
         uint32_t n;
-        const struct port_range *r = split_ports(de->sigs[gb->pats[i].num], &n);
+        const struct port_range *r = split_ports(de->sigs[gb->pats[i].num], side, &n);
         if (r == NULL) {
+            if (side != 1 || split_side(de->sigs[gb->pats[i].num]) != 0)
+                continue;
             if (gb->mb == NULL && (gb->mb = mpm_builder_new()) == NULL)
                 goto out;
             if ((rc = mb_add(gb->mb, gb->pats[i].c, gb->pats[i].num)) != CANH_OK)
@@ -460,7 +483,7 @@ static int split_group(struct detect_engine *de, struct group_build *gb, struct 
     memset(pcnt, 0, 65536 * sizeof(*pcnt));
     for (uint32_t i = 0; i < gb->npats; i++) {
         uint32_t n;
-        const struct port_range *r = split_ports(de->sigs[gb->pats[i].num], &n);
+        const struct port_range *r = split_ports(de->sigs[gb->pats[i].num], side, &n);
         for (uint32_t k = 0; r != NULL && k < n; k++)
             for (uint32_t p = r[k].lo; p <= r[k].hi; p++)
                 plist[poff[p] + pcnt[p]++] = i; /* pattern refs in increasing order */
@@ -497,7 +520,7 @@ static int split_group(struct detect_engine *de, struct group_build *gb, struct 
         nb = 0;
         for (uint32_t i = 0; i < gb->npats; i++) {
             uint32_t n;
-            if (split_ports(de->sigs[gb->pats[i].num], &n) == NULL)
+            if (split_ports(de->sigs[gb->pats[i].num], side, &n) == NULL)
                 continue;
             if (gb->mb == NULL && (gb->mb = mpm_builder_new()) == NULL)
                 goto out;
@@ -531,7 +554,7 @@ static int split_group(struct detect_engine *de, struct group_build *gb, struct 
             goto out;
     }
     de->memuse += sizeof(*pm);
-    g->pm = nb > 0 ? pm : NULL;
+    *out = nb > 0 ? pm : NULL;
     if (nb == 0)
         portmap_free(pm);
     pm = NULL;
@@ -545,9 +568,6 @@ out_quiet:
     free(poff);
     free(plist);
     free(bport);
-    free(gb->pats);
-    gb->pats = NULL;
-    gb->npats = 0;
     return rc;
 }
 
@@ -556,7 +576,12 @@ static int finish_group(struct detect_engine *de, struct group_build *gb, struct
 {
     if (gb->split) {
         if (gb->npats >= PORTSPLIT_MIN_PATTERNS) {
-            int rc = split_group(de, gb, g, errbuf);
+            int rc = split_group(de, gb, &g->pm, 1, errbuf);
+            if (rc == CANH_OK)
+                rc = split_group(de, gb, &g->pm_sp, 2, errbuf);
+            free(gb->pats);
+            gb->pats = NULL;
+            gb->npats = 0;
             if (rc != CANH_OK)
                 return rc;
         } else {
@@ -889,6 +914,7 @@ fail:
 static void group_free(struct detect_group *g)
 {
     portmap_free(g->pm);
+    portmap_free(g->pm_sp);
     mpm_free(g->mpm);
     free(g->pf);
     free(g->always);

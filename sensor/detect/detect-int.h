@@ -345,7 +345,8 @@ struct detect_portmap {
 struct detect_group {
     struct mpm *mpm;        /* fast patterns of the group's rules (NULL: none); in a
                                port-split group, those of rules for any port */
-    struct detect_portmap *pm; /* port-split group: the others, or NULL */
+    struct detect_portmap *pm; /* port-split group: rules naming destination ports */
+    struct detect_portmap *pm_sp; /* ... and rules naming only source ports */
     uint32_t *always;       /* rules without a usable pattern, sorted */
     uint32_t nalways;
     struct detect_pf *pf;   /* their first tests, same order */

@@ -639,7 +639,7 @@ static void scan(struct detect_thread *dt, const struct detect_group *g, const u
 
 /* A port-split group: the any-port database and that of the destination port. */
 static void scan_port(struct detect_thread *dt, const struct detect_group *g, const uint8_t *d,
-                      uint32_t len, uint16_t dport)
+                      uint32_t len, uint16_t sport, uint16_t dport)
 {
     if (d == NULL || len == 0)
         return;
@@ -647,6 +647,8 @@ static void scan_port(struct detect_thread *dt, const struct detect_group *g, co
         mpm_scan(g->mpm, dt->mt, d, len);
     if (g->pm != NULL && g->pm->map[dport] != 0)
         mpm_scan(g->pm->buckets[g->pm->map[dport] - 1], dt->mt, d, len);
+    if (g->pm_sp != NULL && g->pm_sp->map[sport] != 0)
+        mpm_scan(g->pm_sp->buckets[g->pm_sp->map[sport] - 1], dt->mt, d, len);
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -726,7 +728,8 @@ void detect_run_packet(struct detect_thread *dt)
     const struct detect_group *g = pcl == DG_PROTO_TCP && !dp->stream_added
                                        ? &de->pkt_all[dp->dir]
                                        : &de->pkt[pcl][dp->dir];
-    scan_port(dt, g, p->payload, p->payload_len, (p->flags & PKT_PORTS) ? p->dport : 0);
+    bool ports = (p->flags & PKT_PORTS) != 0;
+    scan_port(dt, g, p->payload, p->payload_len, ports ? p->sport : 0, ports ? p->dport : 0);
     merge_candidates(dt, dt->pfbuf, pf_filter(dt, g, dt->pfbuf));
     run_packet_candidates(dt);
 }
@@ -759,10 +762,12 @@ void detect_run_stream(struct detect_thread *dt, int dir, const uint8_t *data, u
     int saved = dt->dp.dir;
     dt->dp.dir = dir;
     /* the chunk's destination port: the port of the side receiving it */
-    uint16_t dport = 0;
-    if (dt->dp.f != NULL)
+    uint16_t dport = 0, sport = 0;
+    if (dt->dp.f != NULL) {
         dport = dir == FLOW_TO_SERVER ? flow_server_port(dt->dp.f) : flow_client_port(dt->dp.f);
-    scan_port(dt, g, data, len, dport);
+        sport = dir == FLOW_TO_SERVER ? flow_client_port(dt->dp.f) : flow_server_port(dt->dp.f);
+    }
+    scan_port(dt, g, data, len, sport, dport);
     merge_candidates(dt, g->always, g->nalways);
     for (uint32_t i = 0; i < dt->ncand; i++) {
         const struct sig *s = de->sigs[dt->cand[i]];
