@@ -89,6 +89,8 @@ struct http_msg {
     struct span b[MB_COUNT];
     uint8_t *body;
     uint32_t body_len, body_cap;
+    struct span *files;     /* requests, multipart/form-data: file parts, in 'body' */
+    uint32_t nfiles;
     uint32_t raw_interim;   /* http.header.raw starts with this many bytes of 100
                                Continue field lines, then raw_line bytes of status line */
     uint32_t raw_line;
@@ -831,6 +833,7 @@ static void msg_init(struct http_msg *m)
 
 static void msg_clear(struct http_state *h, struct http_msg *m)
 {
+    mem_free(h, m->files, (size_t)m->nfiles * sizeof(*m->files));
     mem_free(h, m->arena, m->arena_len);
     mem_free(h, m->fields, (size_t)m->nfields * sizeof(*m->fields));
     mem_free(h, m->body, m->body_cap);
@@ -1840,6 +1843,105 @@ static const http_parser_settings framer_settings = {
 
 /* The message of direction d is over: its progress is COMPLETE and the direction waits
  * for the next message. */
+/* The boundary parameter of a multipart Content-Type (RFC 2046 5.1.1), quotes removed;
+ * its length, or 0 when there is none or it is longer than 200 bytes. */
+static uint32_t mp_boundary(const uint8_t *v, uint32_t n, const uint8_t **b)
+{
+    static const char key[] = "boundary=";
+    uint32_t kl = sizeof(key) - 1;
+    for (uint32_t i = 0; i + kl <= n; i++) {
+        if (!eq_nocase_mem(v + i, kl, (const uint8_t *)key, kl))
+            continue;
+        uint32_t s0 = i + kl, e = s0;
+        if (s0 < n && v[s0] == '"') {
+            s0++;
+            e = s0;
+            while (e < n && v[e] != '"')
+                e++;
+        } else {
+            while (e < n && v[e] != ';' && !is_space(v[e]))
+                e++;
+        }
+        *b = v + s0;
+        return e - s0 <= 200 ? e - s0 : 0;
+    }
+    return 0;
+}
+
+/* The file parts of a multipart/form-data request body (RFC 7578): parts whose
+ * Content-Disposition has a filename. A file's content runs from the blank line after
+ * its part headers to the CRLF before the next delimiter, or to the end of what was kept
+ * of the body. At most HTTP_MAX_FILES are noted. */
+static void mp_files(struct http_state *h, struct http_tx *tx)
+{
+    struct http_msg *m = &tx->m[0];
+    struct span ct = m->b[MB_CONTENT_TYPE];
+    const uint8_t *bd;
+    uint32_t bl = ct.off != SPAN_NONE ? mp_boundary(m->arena + ct.off, ct.len, &bd) : 0;
+    if (bl == 0 || m->body_len == 0 || m->files != NULL)
+        return;
+    uint8_t delim[204]; /* "\n--" boundary */
+    delim[0] = '\n';
+    delim[1] = delim[2] = '-';
+    memcpy(delim + 3, bd, bl);
+    uint32_t dl = bl + 3;
+    struct span found[HTTP_MAX_FILES];
+    uint32_t nf = 0;
+    const uint8_t *b = m->body, *end = m->body + m->body_len;
+    /* The first delimiter may start the body (without the line break before it). */
+    const uint8_t *p;
+    if ((size_t)(end - b) >= dl - 1 && memcmp(b, delim + 1, dl - 1) == 0)
+        p = b + dl - 1;
+    else if ((p = memmem(b, (size_t)(end - b), delim, dl)) != NULL)
+        p += dl;
+    while (p != NULL && p < end && nf < HTTP_MAX_FILES) {
+        if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+            break; /* the closing delimiter */
+        const uint8_t *lf = memchr(p, '\n', (size_t)(end - p));
+        if (lf == NULL)
+            break;
+        /* Part headers, to a blank line. */
+        bool file = false;
+        const uint8_t *line = lf + 1, *content = NULL;
+        while (line < end) {
+            const uint8_t *le = memchr(line, '\n', (size_t)(end - line));
+            if (le == NULL)
+                break;
+            uint32_t ll = (uint32_t)(le - line);
+            if (ll > 0 && line[ll - 1] == '\r')
+                ll--;
+            if (ll == 0) {
+                content = le + 1;
+                break;
+            }
+            static const char cd[] = "content-disposition:";
+            if (ll >= sizeof(cd) - 1 && eq_nocase_mem(line, sizeof(cd) - 1, (const uint8_t *)cd,
+                                                     sizeof(cd) - 1)) {
+                for (uint32_t i = 0; i + 8 <= ll; i++)
+                    if (eq_nocase_mem(line + i, 8, (const uint8_t *)"filename", 8))
+                        file = true;
+            }
+            line = le + 1;
+        }
+        if (content == NULL)
+            break;
+        const uint8_t *next = memmem(content, (size_t)(end - content), delim, dl);
+        const uint8_t *cend = next != NULL ? next : end;
+        if (next != NULL && cend > content && cend[-1] == '\r')
+            cend--;
+        if (file)
+            found[nf++] = (struct span){(uint32_t)(content - b), (uint32_t)(cend - content)};
+        p = next != NULL ? next + dl : NULL;
+    }
+    if (nf == 0)
+        return;
+    m->files = mem_alloc(h, nf * sizeof(*m->files));
+    if (m->files == NULL)
+        return;
+    memcpy(m->files, found, nf * sizeof(*m->files));
+    m->nfiles = nf;
+}
+
 static void trailer_free(struct http_dir *d)
 {
     mem_free(d->h, d->trailer, d->trailer_len);
@@ -1852,6 +1954,8 @@ static void msg_done(struct http_dir *d)
 {
     if (d->tx != NULL)
         d->prev = d->tx;
+    if (d->dir == 0 && d->tx != NULL && d->tx->multipart && d->tx->method == M_POST)
+        mp_files(d->h, d->tx);
     z_free(d);
     trailer_free(d);
     mem_free(d->h, d->interim, d->interim_len);
@@ -2687,9 +2791,7 @@ bool http_tx_buffer(const struct http_tx *tx, enum http_buf b, const uint8_t **d
         return false;
     switch (row->kind) {
     case BK_FILE_REQ:
-        if (!(tx->method == M_PUT || (tx->method == M_POST && !tx->multipart)))
-            return false;
-        /* fall through */
+        return http_tx_file(tx, 0, 0, data, len);
     case BK_BODY:
         if (m->body_len == 0)
             return false;
@@ -2705,6 +2807,29 @@ bool http_tx_buffer(const struct http_tx *tx, enum http_buf b, const uint8_t **d
         return true;
     }
     }
+}
+
+bool http_tx_file(const struct http_tx *tx, int dir, uint32_t idx, const uint8_t **data,
+                  uint32_t *len)
+{
+    if (dir != 0 && dir != 1)
+        return false;
+    const struct http_msg *m = &tx->m[dir];
+    if (m->progress < HTTP_PROGRESS_BODY)
+        return false;
+    if (dir == 0 && tx->multipart && tx->method == M_POST) {
+        if (idx >= m->nfiles)
+            return false;
+        *data = m->body + m->files[idx].off;
+        *len = m->files[idx].len;
+        return true;
+    }
+    if (idx != 0 || m->body_len == 0 ||
+        (dir == 0 && tx->method != M_PUT && tx->method != M_POST))
+        return false;
+    *data = m->body;
+    *len = m->body_len;
+    return true;
 }
 
 bool http_tx_header(const struct http_tx *tx, int dir, const char *name, const uint8_t **data,

@@ -48,8 +48,9 @@
  * (the head buffers are built again then, as Suricata's trailer progress shows them),
  * and the trailer section as sent follows the field lines in http.header.raw.
  *
- * Not done (yet): multipart/form-data parts are not given as file.data; codings past
- * HTTP_MAX_LAYERS are kept as sent.
+ * Not done (yet): multipart file parts are known only once the request is complete
+ * (Suricata opens them as the body comes); codings past HTTP_MAX_LAYERS are kept as
+ * sent.
  *
  * Knowingly different from libhtp: lines where a status line belongs are body of the
  * last response (or of the awaited one), as in libhtp, but the next status line is
@@ -91,6 +92,8 @@
 /* Content codings undone per body ("gzip, gzip": two), Suricata's default
  * response-body-decompress-layer-limit; outer codings past it are left as sent. */
 #define HTTP_MAX_LAYERS 2u
+/* File parts noted per multipart/form-data request; real uploads have a few. */
+#define HTTP_MAX_FILES 32u
 
 struct http_conf {
     uint32_t request_body_limit;  /* decoded request-body bytes kept per tx */
@@ -150,9 +153,9 @@ enum http_buf {
                                per field (Cookie included) and "\r\n" after the last */
     /* Request body (to server; grows from BODY, final at COMPLETE). */
     HTTP_BUF_REQUEST_BODY,  /* http.request_body: de-chunked, decompressed, capped */
-    HTTP_BUF_FILE_DATA_REQ, /* file.data to server: the request body of a POST that is
-                               not multipart/form-data, or of a PUT (Suricata 7 tracks
-                               those bodies as files); absent otherwise */
+    HTTP_BUF_FILE_DATA_REQ, /* file.data to server: the first file of http_tx_file() (a
+                               POST or PUT body, or a multipart file part); absent when
+                               there is none */
     /* Response line (to client; final at LINE). */
     HTTP_BUF_PROTOCOL_RESP, /* http.protocol, response side */
     HTTP_BUF_STAT_CODE,     /* http.stat_code: the status as sent ("200") */
@@ -311,6 +314,14 @@ void http_tx_gc(struct http_state *h, uint64_t upto);
  * lines after a message may be added to its body) or http_tx_gc(). */
 bool http_tx_buffer(const struct http_tx *tx, enum http_buf b, const uint8_t **data,
                     uint32_t *len);
+
+/* File 'idx' (0, 1, ...) of direction 'dir': Suricata 7's file.data instances. To
+ * server: the body of a POST that is not multipart/form-data or of a PUT (one file), or
+ * the content of each part with a filename of a multipart/form-data POST (known once the
+ * request is COMPLETE, at most HTTP_MAX_FILES); to client: the response body. As
+ * http_tx_buffer(); false past the last file. */
+bool http_tx_file(const struct http_tx *tx, int dir, uint32_t idx, const uint8_t **data,
+                  uint32_t *len);
 
 /* The value of field 'name' (case-insensitive; repeated fields merged as "a, b") in the
  * head of direction 'dir', as http_tx_buffer(). For keywords such as http.request_header

@@ -9,9 +9,9 @@
  *               bytes (no data follows), 3 the side closes (no data follows).
  * Bytes the parser leaves (a CONNECT waiting for its answer) are fed again in front of
  * that direction's next data, as the contract asks. After every record each
- * transaction's buffers are read whole and checked against the contract; at the end
- * both sides close, every transaction must be collectable, and memory must go back to
- * what an empty state holds plus its head buffers. The input is also given to
+ * transaction's buffers and files are read whole and checked against the contract; at
+ * the end both sides close, every transaction must be collectable, and memory must go
+ * back to what an empty state holds plus its head buffers. The input is also given to
  * http_uri_normalize(), whose output must fit in the input's length. A breach traps, so
  * libFuzzer keeps the input. */
 #include <stdbool.h>
@@ -103,6 +103,20 @@ static void check(struct http_state *h, const struct http_conf *c)
         uint32_t vl;
         if (http_tx_header(t, 0, "host", &v, &vl) && vl > 0)
             (void)v[vl - 1];
+        for (int dir = 0; dir < 2; dir++) {
+            uint32_t i = 0;
+            while (http_tx_file(t, dir, i, &v, &vl)) {
+                uint32_t limit = dir == 0 ? c->request_body_limit : c->response_body_limit;
+                if (vl > limit || (vl > 0 && v == NULL))
+                    fuzz_fail("file outside its body");
+                volatile uint8_t sum = 0;
+                for (uint32_t k = 0; k < vl; k++)
+                    sum ^= v[k];
+                (void)sum;
+                if (++i > HTTP_MAX_FILES)
+                    fuzz_fail("more files than HTTP_MAX_FILES");
+            }
+        }
     }
     if (n > c->max_txs)
         fuzz_fail("more transactions than max_txs");

@@ -337,10 +337,40 @@ static void test_request_body(void)
     CHECK_EQ(http_tx_progress(t0, 0), HTTP_PROGRESS_COMPLETE);
     CHECK_BUF(t1, HTTP_BUF_FILE_DATA_REQ, "abc");
     CHECK_BUF(t2, HTTP_BUF_REQUEST_BODY, "--x-");
-    CHECK_NOBUF(t2, HTTP_BUF_FILE_DATA_REQ);
+    CHECK_NOBUF(t2, HTTP_BUF_FILE_DATA_REQ); /* no file part */
     CHECK_BUF(t3, HTTP_BUF_REQUEST_BODY, "zz");
     CHECK_NOBUF(t3, HTTP_BUF_FILE_DATA_REQ);
     CHECK_BUF(t3, HTTP_BUF_URI, "/g");
+    http_state_free(h);
+
+    /* oracle: multipart/form-data: each part with a filename is a file.data instance
+     * (content to the CRLF before the delimiter); plain fields are not. */
+    static const char mp[] =
+        "--XyZ\r\nContent-Disposition: form-data; name=\"field1\"\r\n\r\nfieldvalue\r\n"
+        "--XyZ\r\nContent-Disposition: form-data; name=\"up\"; filename=\"a.txt\"\r\n"
+        "Content-Type: text/plain\r\n\r\nFILECONTENT one\r\nline two\r\n"
+        "--XyZ\r\nContent-Disposition: form-data; name=\"up2\"; filename=\"b.bin\"\r\n\r\n"
+        "SECONDFILE\r\n--XyZ--\r\n";
+    h = mk();
+    char head[160];
+    int n = snprintf(head, sizeof(head),
+                     "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Type: multipart/form-data; "
+                     "boundary=\"XyZ\"\r\nContent-Length: %zu\r\n\r\n",
+                     sizeof(mp) - 1);
+    feedn(h, 0, head, (size_t)n);
+    feedn(h, 0, mp, sizeof(mp) - 10);
+    struct http_tx *tx = tx_at(h, 0);
+    CHECK_NOBUF(tx, HTTP_BUF_FILE_DATA_REQ); /* known at the end */
+    feedn(h, 0, mp + sizeof(mp) - 10, 9);
+    CHECK_BUF(tx, HTTP_BUF_FILE_DATA_REQ, "FILECONTENT one\r\nline two");
+    const uint8_t *d;
+    uint32_t dl;
+    CHECK(http_tx_file(tx, 0, 1, &d, &dl) && dl == 10 && memcmp(d, "SECONDFILE", 10) == 0);
+    CHECK(!http_tx_file(tx, 0, 2, &d, &dl));
+    CHECK(buf_eq(tx, HTTP_BUF_REQUEST_BODY, mp, sizeof(mp) - 1));
+    feed(h, 1, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    CHECK(http_tx_file(tx, 1, 0, &d, &dl) && dl == 2);
+    CHECK(!http_tx_file(tx, 1, 1, &d, &dl));
     http_state_free(h);
 }
 
