@@ -27,8 +27,10 @@ command -v python3 >/dev/null 2>&1 || { echo "SKIP python3 is not installed"; ex
 command -v jq >/dev/null 2>&1 || { echo "SKIP jq is not installed"; exit 77; }
 oracle=${ORACLE:-0}
 if [ "$oracle" = 1 ]; then
-    command -v suricata >/dev/null 2>&1 && [ -f /etc/suricata/suricata.yaml ] ||
-        { echo "SKIP ORACLE=1 needs suricata and /etc/suricata/suricata.yaml"; exit 77; }
+    if ! command -v suricata >/dev/null 2>&1 || [ ! -f /etc/suricata/suricata.yaml ]; then
+        echo "SKIP ORACLE=1 needs suricata and /etc/suricata/suricata.yaml"
+        exit 77
+    fi
 else
     [ -x "$CANH_SENSOR" ] || { echo "FAIL $CANH_SENSOR is missing"; exit 1; }
 fi
@@ -155,14 +157,16 @@ done_run() {
 TCPAPP='{pcap_cnt, direction, src_port, dest_port, app_proto, stream}'
 RAW='{pcap_cnt, direction, src_port, dest_port, stream, payload_printable}'
 
-# --- 1. HTTP bodies: chunked + gzip, deflate -------------------------------------------
+# --- 1. HTTP bodies: chunked + gzip, deflate, raw deflate ---------------------------
 # The markers are only in the decoded bodies. Suricata inspects each response body when
-# the client has ACKed all of it, on the server's next packet: the FIN/ACK (11, 21).
+# the client has ACKed all of it, on the server's next packet: the FIN/ACK (11, 21, 31).
 run http-encoded http-encoded
 fires 9100101 1 "$TCPAPP + {url: .http.url, status: .http.status}" \
     '[{"pcap_cnt":11,"direction":"to_client","src_port":80,"dest_port":40001,"app_proto":"http","stream":1,"url":"/gz","status":200}]'
 fires 9100102 1 "$TCPAPP + {url: .http.url, status: .http.status}" \
     '[{"pcap_cnt":21,"direction":"to_client","src_port":80,"dest_port":40002,"app_proto":"http","stream":1,"url":"/deflate","status":200}]'
+fires 9100108 1 "$TCPAPP + {url: .http.url, status: .http.status}" \
+    '[{"pcap_cnt":31,"direction":"to_client","src_port":80,"dest_port":40003,"app_proto":"http","stream":1,"url":"/rawdeflate","status":200}]'
 silent 9100103 9100104 9100105 9100106 9100107
 done_run
 

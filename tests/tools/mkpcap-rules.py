@@ -150,13 +150,15 @@ def request(uri, host="www.canh.test"):
 # --- cases ------------------------------------------------------------------------------
 
 def http_encoded(out):
-    """Two HTTP/1.1 connections to port 80 (client ports 40001 and 40002), one request
+    """Three HTTP/1.1 connections to port 80 (client ports 40001-40003), one request
     and one response each. 40001: GET /gz, answered with Transfer-Encoding: chunked and
     Content-Encoding: gzip (the gzip stream cut into chunks of 7, 50 and the rest bytes,
     the response sent in two segments cutting a chunk). 40002: GET /deflate, answered
-    with Content-Length and Content-Encoding: deflate (zlib format, RFC 1950). The
-    markers CANH-GZIP-MARKER and CANH-DEFLATE-MARKER appear only in the decoded bodies,
-    never in the bytes on the wire."""
+    with Content-Length and Content-Encoding: deflate in the zlib format (RFC 1950, as
+    RFC 9110 defines 'deflate'). 40003: GET /rawdeflate, the same with a raw deflate
+    stream (RFC 1951, no zlib header), which some servers send and libhtp accepts. The
+    markers CANH-GZIP-MARKER, CANH-DEFLATE-MARKER and CANH-RAWDEFLATE-MARKER appear only
+    in the decoded bodies, never in the bytes on the wire."""
     cap = Capture()
     text = (b"<html><body>" + b"filler text before the marker; " * 20 +
             b"CANH-GZIP-MARKER" + b" and more filler after it." * 20 + b"</body></html>\n")
@@ -182,6 +184,18 @@ def http_encoded(out):
     c = Tcp(cap, 40002, 80)
     c.handshake()
     c.client(request("/deflate"))
+    c.server(wire)
+    c.close()
+
+    text = b"raw deflate page: " + b"a=b&c=d " * 30 + b"CANH-RAWDEFLATE-MARKER" + b" end\n" * 10
+    co = zlib.compressobj(9, zlib.DEFLATED, -15)
+    rd = co.compress(text) + co.flush()
+    wire = (b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: deflate\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(rd)) + rd
+    assert b"CANH-RAWDEFLATE-MARKER" not in wire
+    c = Tcp(cap, 40003, 80)
+    c.handshake()
+    c.client(request("/rawdeflate"))
     c.server(wire)
     c.close()
     cap.write(os.path.join(out, "http-encoded.pcap"))
