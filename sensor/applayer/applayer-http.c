@@ -2381,7 +2381,8 @@ static void head_overflow(struct http_dir *d)
         d->line_end = d->head_len;
         if (!start_line(d)) {
             d->head_len = d->line_end = 0;
-            d->st = DS_RESYNC;
+            if (!d->h->stopped)
+                d->st = DS_RESYNC;
             return;
         }
         if (d->tx == NULL)
@@ -2596,6 +2597,8 @@ uint32_t http_parse(struct http_state *h, int dir, const uint8_t *data, uint32_t
     unsigned idle_rounds = 0;
     while (used < len) {
         uint32_t n;
+        if (h->stopped)
+            return len; /* the connection left HTTP (it may happen on the way) */
         switch (d->st) {
         case DS_IDLE:
         case DS_HEAD:
@@ -2629,6 +2632,8 @@ void http_gap(struct http_state *h, int dir, uint32_t len)
     if ((dir != 0 && dir != 1) || len == 0)
         return;
     struct http_dir *d = &h->d[dir];
+    if (h->stopped)
+        return;
     STAT_INC(h->stats->events[HTTP_EV_GAP]);
     switch (d->st) {
     case DS_BODY: {

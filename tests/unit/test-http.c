@@ -1073,6 +1073,17 @@ static void test_caps(void)
     CHECK_BUF(tx_at(h, 3), HTTP_BUF_URI, "/last");
     http_state_free(h);
 
+    /* The cap reached by a head cut at the limit: everything after is consumed. */
+    http_conf_default(&c);
+    c.max_txs = 1;
+    c.header_limit = 32;
+    h = http_state_new(&c, NULL);
+    feed(h, 0, "GET / HTTP/1.1\r\n\r\nGET /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    CHECK(http_state_stopped(h));
+    feed(h, 0, "CONNECT a:1 HTTP/1.1\r\n\r\nmore");
+    CHECK_EQ(tx_count(h), 1);
+    http_state_free(h);
+
     /* Zero limits are refused. */
     http_conf_default(&c);
     c.header_limit = 0;
