@@ -910,6 +910,8 @@ static struct http_tx *tx_awaiting_response(struct http_state *h)
  * SPAN_NONE when memory is short. */
 static uint32_t arena_grow(struct http_state *h, struct http_msg *m, uint32_t n)
 {
+    if (n > UINT32_MAX - 1 - m->arena_len)
+        return SPAN_NONE;
     uint8_t *p = mem_realloc(h, m->arena, m->arena_len, (size_t)m->arena_len + n);
     if (p == NULL)
         return SPAN_NONE;
@@ -2543,7 +2545,9 @@ void http_conf_default(struct http_conf *c)
 struct http_state *http_state_new(const struct http_conf *c, struct http_stats *stats)
 {
     if (c == NULL || c->request_body_limit == 0 || c->response_body_limit == 0 ||
-        c->decompress_limit == 0 || c->header_limit == 0 || c->max_txs == 0)
+        c->decompress_limit == 0 || c->header_limit == 0 || c->max_txs == 0 ||
+        c->header_limit > HTTP_MAX_HEADER_LIMIT || c->request_body_limit > HTTP_MAX_BODY_LIMIT ||
+        c->response_body_limit > HTTP_MAX_BODY_LIMIT)
         return NULL;
     struct http_state *h = calloc(1, sizeof(*h));
     if (h == NULL)

@@ -95,6 +95,11 @@
 /* File parts noted per multipart/form-data request; real uploads have a few. */
 #define HTTP_MAX_FILES 32u
 
+/* Largest limits taken: a head's arena (offsets are uint32_t) holds about four times
+ * the head; a body is kept in one buffer. */
+#define HTTP_MAX_HEADER_LIMIT (16u << 20)
+#define HTTP_MAX_BODY_LIMIT (1u << 30)
+
 struct http_conf {
     uint32_t request_body_limit;  /* decoded request-body bytes kept per tx */
     uint32_t response_body_limit; /* decoded response-body bytes kept per tx */
@@ -260,8 +265,8 @@ struct http_state;
 struct http_tx;
 
 /* A new per-connection state with a copy of 'c'. 'stats' (may be NULL) is updated by
- * every call on the state and must outlive it. Returns NULL when out of memory or when a
- * limit of 'c' is 0. */
+ * every call on the state and must outlive it. Returns NULL when out of memory, when a
+ * limit of 'c' is 0, or above HTTP_MAX_HEADER_LIMIT / HTTP_MAX_BODY_LIMIT. */
 struct http_state *http_state_new(const struct http_conf *c, struct http_stats *stats);
 
 /* Frees the state and its transactions. Accepts NULL. */
