@@ -423,7 +423,6 @@ struct detect_flow {
     int64_t *ints;           /* flowints */
     uint8_t *ints_set;
     struct detect_flowvar *vars;
-    bool iponly_done[2];
     /* rules that fired, per transaction and direction (one alert per rule per tx) */
     struct detect_txdone *txdone;
     uint32_t ntxdone, captxdone;

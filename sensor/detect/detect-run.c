@@ -699,10 +699,9 @@ static void run_iponly(struct detect_thread *dt)
     if (de->niponly == 0 || dp->p->ipver == 0)
         return;
     if (dp->f != NULL) {
-        struct detect_flow *df = flow_state(de, dp->f);
-        if (df == NULL || df->iponly_done[dp->dir])
+        if (dp->f->iponly_done & (1u << dp->dir))
             return;
-        df->iponly_done[dp->dir] = true;
+        dp->f->iponly_done |= (uint8_t)(1u << dp->dir);
     }
     uint32_t n = detect_iponly_candidates(de->iponly_index, dp->p, dt->cand, dt->capcand);
     for (uint32_t i = 0; i < n; i++) {

@@ -90,6 +90,7 @@ struct flow {
     struct stream_session *stream; /* TCP reassembly (stream/), NULL when none */
     struct detect_flow *detect;  /* rule engine state (flowbits, flowints, per-tx alerts), NULL when none */
     uint8_t alproto;             /* application protocol for rules (enum alproto, detect/detect.h) */
+    uint8_t iponly_done;         /* IP-only rules ran for direction d: bit (1 << d) */
 };
 
 struct flow_table_conf {
