@@ -231,6 +231,17 @@ fires 9100604 1 "$UDP" \
 silent 9100605 9100606
 done_run
 
+# The same on 2 workers: the flows are spread over both, the counts are shared. Which
+# packet comes sixth to a destination is up to the workers' order (in Suricata too), so
+# only who alerts is checked.
+run threshold-workers2 threshold --workers 2
+fires 9100601 2 '{src_ip}' '[{"src_ip":"192.0.2.10"},{"src_ip":"192.0.2.99"}]'
+fires 9100602 1 '{src_ip}' '[{"src_ip":"192.0.2.10"}]'
+fires 9100603 1 '{src_ip}' '[{"src_ip":"192.0.2.10"}]'
+fires 9100604 1 '{dest_ip}' '[{"dest_ip":"198.51.100.20"}]'
+silent 9100605 9100606
+done_run
+
 # GET /login then GET /admin on 40050; GET /admin alone on 40051. Each request is
 # inspected on the client's packet after the server's ACK.
 run flowbits flowbits
