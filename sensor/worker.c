@@ -205,6 +205,8 @@ void worker_packet(struct worker *w, const struct capture_packet *cp)
             worker_raw_inspect(w, f, dir, p);
         detect_flush(w->detect, &w->eve, w->dpi, NULL);
     }
+    if (f != NULL && f->app != NULL)
+        applayer_tcp_gc(f);
     if (p->nevents > 0)
         eve_anomaly(&w->eve, p, f, w->dpi);
 }

@@ -439,15 +439,6 @@ void applayer_tcp_detect(struct applayer_thread *a, struct flow *f, int dir, boo
             if (dtx.complete[dir] && id == af->done_upto[dir])
                 af->done_upto[dir] = id + 1;
         }
-        /* Transactions inspected whole in both directions can go; the rule engine
-         * forgets them too (the hook's owner does, through applayer_tcp_gc). */
-        uint64_t upto = af->done_upto[0] < af->done_upto[1] ? af->done_upto[0] : af->done_upto[1];
-        if (upto > af->gc_upto && !final) {
-            for (uint64_t id = af->gc_upto; id < upto; id++)
-                detect_tx_forget(f, ALPROTO_HTTP, id);
-            http_tx_gc(af->http, upto);
-            af->gc_upto = upto;
-        }
     }
     if (af->tls != NULL) {
         struct applayer_txview *v = new_view(a);
@@ -466,6 +457,21 @@ void applayer_tcp_detect(struct applayer_thread *a, struct flow *f, int dir, boo
             .log = tls_log,
         };
         a->tx_fn(a->tx_ctx, dir, &dtx);
+    }
+}
+
+void applayer_tcp_gc(struct flow *f)
+{
+    struct applayer_flow *af = f->app;
+    if (af == NULL || af->http == NULL)
+        return;
+    /* Transactions inspected whole in both directions go, and the rules forget them. */
+    uint64_t upto = af->done_upto[0] < af->done_upto[1] ? af->done_upto[0] : af->done_upto[1];
+    if (upto > af->gc_upto) {
+        for (uint64_t id = af->gc_upto; id < upto; id++)
+            detect_tx_forget(f, ALPROTO_HTTP, id);
+        http_tx_gc(af->http, upto);
+        af->gc_upto = upto;
     }
 }
 

@@ -31,9 +31,12 @@ int64_t applayer_tcp_data(struct applayer_thread *a, struct stream_thread *st, s
                           const struct dpi_thread *dpi, int side, bool eof);
 
 /* Hands the flow's transactions with news for direction 'dir' to the rule engine
- * through the thread's tx hook ('final': the flow is ending, every side is complete),
- * then frees transactions that are done. */
+ * through the thread's tx hook ('final': the flow is ending, every side is complete). */
 void applayer_tcp_detect(struct applayer_thread *a, struct flow *f, int dir, bool final);
+
+/* Frees the transactions the rules inspected whole in both directions. Call after the
+ * packet's alerts were written (they point into transactions). */
+void applayer_tcp_gc(struct flow *f);
 
 /* Frees the TCP app-layer state of 'f'; returns the bytes it held. */
 int64_t applayer_tcp_free(struct flow *f);

@@ -254,7 +254,16 @@ static bool header_match(const struct detect_packet *dp, const struct sig *s)
             return false;
         if ((s->flags & SIG_TOCLIENT) && dp->dir != FLOW_TO_CLIENT)
             return false;
-        bool est = flow_is_established(dp->f);
+        /* as Suricata: a TCP flow stays established once it got there, closing or
+         * closed (the last FIN's packets and the flow-end pass still match) */
+        const struct flow *f = dp->f;
+        bool est = flow_is_established(f);
+        if (!est && f->key.proto == 6 && f->tcp_state == FLOW_TCP_CLOSED) {
+            /* closed after a complete handshake */
+            const uint8_t *fl = f->tcp_flags;
+            est = (fl[FLOW_TO_SERVER] & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) &&
+                  (fl[FLOW_TO_CLIENT] & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK);
+        }
         if ((s->flags & SIG_ESTABLISHED) && !est)
             return false;
         if ((s->flags & SIG_NOT_ESTABLISHED) && est)
@@ -1176,7 +1185,12 @@ void detect_flush(struct detect_thread *dt, struct eve *e, const struct dpi_thre
             .target = s->target,
             .payload = a->payload_len ? dt->arena + a->payload_off : NULL,
             .payload_len = a->payload_len,
-            .stream = a->kind == 1,
+            /* transactions of TCP flows are stream data too (Suricata's stream: 1) */
+            .stream = a->kind == 1 || (a->kind == 2 && dt->dp.p->proto == 6),
+            .app_proto = dt->dp.f != NULL && dt->dp.f->alproto != ALPROTO_UNKNOWN &&
+                                 dt->dp.f->alproto != ALPROTO_FAILED
+                             ? alproto_name(dt->dp.f->alproto)
+                             : NULL,
             .dir = a->dir,
             .pcap_cnt = dt->dp.pcap_cnt,
             .pkt_src = pkt_src,

@@ -131,11 +131,13 @@ void eve_alert(struct eve *e, const struct eve_alert *a, const struct packet *p,
     if (a->app_log != NULL)
         a->app_log(a->app_ctx, e);
     if (f != NULL) {
-        if (dpi != NULL && f->dpi_state == DPI_DONE) {
-            const char *ap = dpi_app_proto(dpi, f);
-            if (ap != NULL)
-                json_string(&e->j, "app_proto", ap);
-        }
+        const char *ap = NULL;
+        if (dpi != NULL && f->dpi_state == DPI_DONE)
+            ap = dpi_app_proto(dpi, f);
+        if (ap == NULL)
+            ap = a->app_proto;
+        if (ap != NULL)
+            json_string(&e->j, "app_proto", ap);
         json_plain(&e->j, "direction", a->dir == FLOW_TO_SERVER ? "to_server" : "to_client");
         json_object_open(&e->j, "flow");
         json_u64(&e->j, "pkts_toserver", f->pkts[FLOW_TO_SERVER]);

@@ -23,6 +23,7 @@ struct eve_alert {
     int dir;                  /* FLOW_TO_SERVER / FLOW_TO_CLIENT */
     uint64_t pcap_cnt;        /* 0: not written */
     const char *pkt_src;      /* "wire/pcap" unless given */
+    const char *app_proto;    /* the rule engine's protocol, when nDPI has none */
     void (*app_log)(void *ctx, struct eve *e); /* writes "http":{...} etc. */
     void *app_ctx;
 };
