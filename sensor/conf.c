@@ -653,8 +653,8 @@ void conf_dump_keys(FILE *out)
         }
         fprintf(out, "%s (%s, default %s%s)\n    %s\n", k->key, tnames[k->type], def, range, k->doc);
     }
-    fprintf(out, "vars.address-groups.NAME (text)\n    Address variable $NAME for rules (HOME_NET, EXTERNAL_NET, ...); Suricata's default set is built in.\n");
-    fprintf(out, "vars.port-groups.NAME (text)\n    Port variable $NAME for rules (HTTP_PORTS, SSH_PORTS, ...); Suricata's default set is built in.\n");
+    fprintf(out, "vars.address-groups.name (text, one key per variable)\n    Address variable $name for rules, e.g. vars.address-groups.HOME_NET; Suricata's default set (HOME_NET, EXTERNAL_NET, ...) is built in.\n");
+    fprintf(out, "vars.port-groups.name (text, one key per variable)\n    Port variable $name for rules, e.g. vars.port-groups.HTTP_PORTS; Suricata's default set (HTTP_PORTS, SSH_PORTS, ...) is built in.\n");
 }
 
 void conf_dump_values(const struct sensor_conf *c, FILE *out)

@@ -207,7 +207,10 @@ static void test_content_parse(void)
     CHECK(!loads("alert tcp any any -> any any (content:\"\"; sid:1;)"));
     CHECK(!loads("alert tcp any any -> any any (content:\"abc\"; depth:2; sid:1;)"));
     CHECK(!loads("alert tcp any any -> any any (content:\"abc\"; within:2; sid:1;)"));
-    CHECK(!loads("alert tcp any any -> any any (content:\"abc\"; distance:1; sid:1;)"));
+    /* a relative first content counts from the buffer's start (Suricata loads it) */
+    CHECK(loads("alert tcp any any -> any any (content:\"abc\"; distance:1; sid:1;)"));
+    MATCH("alert tcp any any -> any any (content:\"xab\"; distance:1; sid:1;)", "xxabcxx");
+    NOMATCH("alert tcp any any -> any any (content:\"xxa\"; distance:1; sid:1;)", "xxabcxx");
     CHECK(!loads("alert tcp any any -> any any (content:\"a\"; content:\"b\"; depth:3; distance:1; sid:1;)"));
     CHECK(!loads("alert tcp any any -> any any (content:\"a\"; nocase; nocase; sid:1;)"));
     CHECK(!loads("alert tcp any any -> any any (nocase; content:\"a\"; sid:1;)"));
