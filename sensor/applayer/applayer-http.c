@@ -1063,7 +1063,10 @@ static bool request_line(struct http_state *h, struct http_tx *tx, const uint8_t
         uri_split(uri, ulen, &u);
         struct span auth = u.authority;
         if (tx->method == M_CONNECT) { /* the target is an authority (RFC 9110 9.3.6) */
-            auth = (struct span){0, ulen};
+            /* a path is not one: no host from it (libhtp took "/" as the host before
+             * Suricata 8; Suricata-verify bug-7851) */
+            auth = ulen > 0 && uri[0] != '/' ? (struct span){0, ulen}
+                                              : (struct span){SPAN_NONE, 0};
             m->b[MB_URI] = (struct span){off + used, 0};
         } else {
             uint32_t n = http_uri_normalize(uri, ulen, a + used);
