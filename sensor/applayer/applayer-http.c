@@ -1036,6 +1036,22 @@ static bool request_line(struct http_state *h, struct http_tx *tx, const uint8_t
             pstart = pos;
             plen = len - pos;
         }
+        /* "GET /a b HTTP/1.1": what follows the first space is not a protocol but the
+         * line ends with one: the URI holds the spaces (Suricata 8's libhtp-rs; the
+         * suricata-verify test http-uri-spaces) */
+        if (plen > 0 && protocol_level(line + pstart, plen) < 0) {
+            uint32_t last = len;
+            while (last > pstart && line[last - 1] != ' ')
+                last--;
+            if (last > pstart && protocol_level(line + last, len - last) >= 0) {
+                uint32_t uend = last - 1;
+                while (uend > ustart && line[uend - 1] == ' ')
+                    uend--;
+                ulen = uend - ustart;
+                pstart = last;
+                plen = len - last;
+            }
+        }
     }
     tx->has_request = true;
     tx->method = (uint8_t)method_kind(line + mstart, mlen);

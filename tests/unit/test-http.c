@@ -416,9 +416,12 @@ static void test_start_lines(void)
     struct http_state *h = mk();
     feed(h, 0, "GET /a b HTTP/1.1\r\nHost: a\r\n\r\nGET  /x  HTTP/1.1\r\nHost: a\r\n\r\n"
                "GET\t/tab\tHTTP/1.1\r\nHost: a\r\n\r\n");
-    CHECK_BUF(tx_at(h, 0), HTTP_BUF_URI_RAW, "/a");
-    CHECK_BUF(tx_at(h, 0), HTTP_BUF_PROTOCOL_REQ, "b HTTP/1.1");
-    CHECK(HAS_EV(tx_at(h, 0), HTTP_EV_PROTOCOL_INVALID));
+    /* A URI with a space: Suricata 7.0.10's libhtp cut it at the space ("/a", protocol
+     * "b HTTP/1.1"); Suricata 8 (libhtp-rs) keeps the whole URI when the line ends with a
+     * valid protocol (suricata-verify http-uri-spaces), and so does Canh. */
+    CHECK_BUF(tx_at(h, 0), HTTP_BUF_URI_RAW, "/a b");
+    CHECK_BUF(tx_at(h, 0), HTTP_BUF_PROTOCOL_REQ, "HTTP/1.1");
+    CHECK(!HAS_EV(tx_at(h, 0), HTTP_EV_PROTOCOL_INVALID));
     http_state_free(h);
     /* oracle: a method is any word ("GETETindex.html?a=%40"; the URI is then the next). */
     h = mk();
