@@ -274,5 +274,29 @@ fires 9100901 1 "$TCPAPP + {sni: .tls.sni}" \
 silent 9100902 9100903
 done_run
 
+# Decoder events are alertable through rules in their reserved SID range: the project's
+# rules/decoder-events.rules over the decoder captures of the golden suite (Canh only).
+MKPCAP="${CANH_TESTS:-}/mkpcap"
+if [ "$oracle" != 1 ] && [ -x "$MKPCAP" ]; then
+    mkdir -p "$tmp/dec" "$tmp/decout"
+    if "$MKPCAP" "$tmp/dec" >/dev/null 2>&1; then
+        for p in "$tmp"/dec/*.pcap; do
+            "$CANH_SENSOR" -r "$p" -S "$HERE/../rules/decoder-events.rules" -l "$tmp/decout" -k none \
+                --set logging.level=error 2>>"$tmp/decout/err"
+        done
+        # every decoder anomaly is matched by exactly one alert with its SID
+        an=$(jq -r 'select(.event_type=="anomaly" and .anomaly.type=="decode") | .anomaly.sid' \
+             "$tmp/decout/eve.json" | sort | uniq -c)
+        al=$(jq -r 'select(.event_type=="alert") | .alert.signature_id' "$tmp/decout/eve.json" |
+             sort | uniq -c)
+        n=$(printf '%s\n' "$an" | grep -c .)
+        if [ -n "$an" ] && [ "$an" = "$al" ] && [ ! -s "$tmp/decout/err" ]; then
+            ok "decoder events: $n distinct events each alerted once per occurrence by decoder-events.rules"
+        else
+            fail "decoder events: anomalies and alerts differ (anomalies: $(echo $an); alerts: $(echo $al))"
+        fi
+    fi
+fi
+
 echo "rules: $((checks - bad)) passed, $bad failed"
 [ $bad -eq 0 ]
