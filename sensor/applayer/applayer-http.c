@@ -2208,13 +2208,14 @@ static void head_done(struct http_dir *d)
     if (status == 100 && te.off == SPAN_NONE && clen <= 0) {
         /* Interim: forgotten, the final response follows for the same request; only
          * its field lines stay, for the final response's raw header buffer. */
-        struct span raw = m->b[MB_HEADER_RAW];
-        if (raw.off != SPAN_NONE && d->interim_len + raw.len <= h->conf.header_limit) {
-            uint8_t *b = mem_realloc(h, d->interim, d->interim_len, d->interim_len + raw.len);
+        struct span raw = m->b[MB_HEADER_RAW]; /* earlier interims included */
+        if (raw.off != SPAN_NONE && raw.len <= 2 * h->conf.header_limit) {
+            uint8_t *b = mem_alloc(h, raw.len);
             if (b != NULL) {
-                memcpy(b + d->interim_len, m->arena + raw.off, raw.len);
+                memcpy(b, m->arena + raw.off, raw.len);
+                mem_free(h, d->interim, d->interim_len);
                 d->interim = b;
-                d->interim_len += raw.len;
+                d->interim_len = raw.len;
             }
         }
         msg_clear(h, m);
