@@ -877,6 +877,12 @@ struct detect_engine *detect_engine_load(const struct detect_load_conf *c,
         de->classes = classification_builtin(errbuf);
     if (de->classes == NULL)
         goto fail;
+    if (c->reference_file != NULL && c->reference_file[0] != '\0')
+        de->references = reference_config_load(c->reference_file, c->report, errbuf);
+    else
+        de->references = reference_config_builtin(errbuf);
+    if (de->references == NULL)
+        goto fail;
     for (unsigned i = 0; i < c->nfiles; i++)
         if (load_file(de, c, c->files[i], &sv, st, errbuf) != CANH_OK)
             goto fail;
@@ -951,6 +957,7 @@ void detect_engine_free(struct detect_engine *de)
     free(de->flowints);
     threshold_table_free(de->thresholds);
     classification_free(de->classes);
+    reference_config_free(de->references);
     free(de->mpms);
     for (uint32_t i = 0; i < de->nfiles; i++)
         free(de->files[i]);

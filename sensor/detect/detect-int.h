@@ -313,6 +313,7 @@ struct sig {
     bool classtype_owned;
     const char *class_desc;
     char *metadata_json;          /* {"key":["v",...],...} or NULL */
+    char *references_json;        /* ["url",...] or NULL */
     char *target;                 /* "src_ip" / "dest_ip" or NULL */
     const char *file;             /* interned path */
     uint32_t line;
@@ -398,6 +399,7 @@ struct detect_engine {
     struct threshold_table *thresholds;
 
     struct classification *classes;
+    struct reference_config *references;
     uint32_t pcre_max_pairs;  /* ovector pairs the largest pcre needs */
     struct detect_mpm_all *mpm_all;
     struct mpm **mpms;       /* every database, for the thread scratch */

@@ -192,15 +192,6 @@ static int kw_classtype(struct parse_ctx *pc, const char *arg)
     return CANH_OK;
 }
 
-static int kw_reference(struct parse_ctx *pc, const char *arg)
-{
-    if (strchr(arg, ',') == NULL)
-        return parse_fail(pc, "reference '%s' is not 'type,id'", arg);
-    return CANH_OK;
-}
-
-/* metadata: "key value, key value": kept as {"key":["value",...]} in the alert. Values
- * of one key are grouped in the order given. */
 static void json_put_str(char **o, const char *s, size_t n)
 {
     char *p = *o;
@@ -220,6 +211,56 @@ static void json_put_str(char **o, const char *s, size_t n)
     *o = p;
 }
 
+/* reference:type,id: kept for the alert as a URL (reference.config gives each type's
+ * prefix, e.g. cve -> http://cve.mitre.org/cgi-bin/cvename.cgi?name=); an unknown type
+ * is kept as "type,id" (Suricata warns and loads the rule). */
+static int kw_reference(struct parse_ctx *pc, const char *arg)
+{
+    const char *comma = strchr(arg, ',');
+    if (comma == NULL || comma == arg || comma[1] == '\0')
+        return parse_fail(pc, "reference '%s' is not 'type,id'", arg);
+    char type[64];
+    size_t tl = (size_t)(comma - arg);
+    while (tl > 0 && isspace((unsigned char)arg[tl - 1]))
+        tl--;
+    if (tl >= sizeof(type))
+        return parse_fail(pc, "reference type in '%s' is too long", arg);
+    memcpy(type, arg, tl);
+    type[tl] = '\0';
+    const char *id = comma + 1;
+    while (isspace((unsigned char)*id))
+        id++;
+    const struct reference_entry *re =
+        pc->de->references != NULL ? reference_config_lookup(pc->de->references, type) : NULL;
+    char text[1200];
+    if (re != NULL)
+        snprintf(text, sizeof(text), "%s%s", re->url, id);
+    else
+        snprintf(text, sizeof(text), "%s,%s", type, id);
+    /* append to the JSON array of the rule's references */
+    struct sig *s = pc->s;
+    size_t old = s->references_json ? strlen(s->references_json) : 0;
+    size_t need = old + 6 * strlen(text) + 8;
+    char *js = realloc(s->references_json, need);
+    if (js == NULL)
+        return parse_fail(pc, "out of memory");
+    char *o;
+    if (old == 0) {
+        js[0] = '[';
+        o = js + 1;
+    } else {
+        o = js + old - 1; /* over the closing bracket */
+        *o++ = ',';
+    }
+    json_put_str(&o, text, strlen(text));
+    *o++ = ']';
+    *o = '\0';
+    s->references_json = js;
+    return CANH_OK;
+}
+
+/* metadata: "key value, key value": kept as {"key":["value",...]} in the alert. Values
+ * of one key are grouped in the order given. */
 static int kw_metadata(struct parse_ctx *pc, const char *arg)
 {
     struct sig *s = pc->s;

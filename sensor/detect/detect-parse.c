@@ -712,6 +712,7 @@ void detect_sig_free(struct sig *s)
     }
     free(s->msg);
     free(s->metadata_json);
+    free(s->references_json);
     free(s->target);
     if (s->classtype_owned)
         free((char *)s->classtype);

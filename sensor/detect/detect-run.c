@@ -1182,6 +1182,7 @@ void detect_flush(struct detect_thread *dt, struct eve *e, const struct dpi_thre
             .severity = s->severity,
             .source = "rule",
             .metadata_json = s->metadata_json,
+            .references_json = s->references_json,
             .target = s->target,
             .payload = a->payload_len ? dt->arena + a->payload_off : NULL,
             .payload_len = a->payload_len,

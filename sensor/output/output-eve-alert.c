@@ -126,6 +126,8 @@ void eve_alert(struct eve *e, const struct eve_alert *a, const struct packet *p,
         json_raw(&e->j, "metadata", a->metadata_json, strlen(a->metadata_json));
         eve_mitre(e, a->metadata_json);
     }
+    if (a->references_json != NULL)
+        json_raw(&e->j, "references", a->references_json, strlen(a->references_json));
     json_object_close(&e->j);
 
     if (a->app_log != NULL)

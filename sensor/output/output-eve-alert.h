@@ -17,6 +17,7 @@ struct eve_alert {
     const char *source;       /* the engine: "rule", "yara", ... */
     const char *metadata_json;/* {"key":["value"]} or NULL; MITRE keys also become alert.mitre */
     const char *target;       /* "src_ip" / "dest_ip" or NULL (rule 'target' keyword) */
+    const char *references_json; /* ["url",...] or NULL */
     const uint8_t *payload;   /* the bytes that matched: packet payload or stream chunk */
     uint32_t payload_len;
     bool stream;              /* payload is reassembled stream data */
