@@ -16,6 +16,8 @@ static char rule_path[] = "/tmp/canh-test-detect-XXXXXX";
 static int rule_fd = -1;
 
 /* Loads an engine with the given rules (newline separated); NULL when nothing loaded. */
+static const char *threshold_file; /* threshold.config for the next load, or NULL */
+
 static struct detect_engine *load(const char *rules, struct detect_load_stats *st)
 {
     if (rule_fd < 0) {
@@ -33,6 +35,7 @@ static struct detect_engine *load(const char *rules, struct detect_load_stats *s
         .nfiles = 1,
         .report = NULL,
         .quiet = true,
+        .threshold_file = threshold_file,
     };
     static const struct detect_var vars[] = {
         { "HOME_NET", "[10.0.0.0/8]", false },
@@ -354,6 +357,93 @@ static void test_threshold(void)
     CHECK(!loads("alert tcp any any -> any any (threshold:type what, track by_src, count 1, seconds 1; sid:1;)"));
 }
 
+/* Several packets through one engine and flow: alerts per packet. */
+static void run_seq(const char *rules, int npkts, const char *srcs[], int *alerts)
+{
+    struct detect_engine *de = load(rules, NULL);
+    char err[CANH_ERRBUF_SIZE];
+    struct detect_thread *dt = de ? detect_thread_new(de, err) : NULL;
+    for (int i = 0; i < npkts; i++) {
+        alerts[i] = -1;
+        if (dt == NULL)
+            continue;
+        struct packet p;
+        memset(&p, 0, sizeof(p));
+        p.ipver = 4;
+        p.proto = 6;
+        p.ttl = 64;
+        ip4(srcs[i], &p.src);
+        ip4("192.0.2.1", &p.dst);
+        p.sport = 40000;
+        p.dport = 80;
+        p.flags = PKT_PORTS;
+        p.tcp_flags = 0x18;
+        p.payload = (const uint8_t *)"abc";
+        p.payload_len = 3;
+        p.ts_us = 1000000 + (uint64_t)i * 1000;
+        struct detect_packet dp = { .p = &p, .f = NULL, .dir = FLOW_TO_SERVER };
+        detect_begin(dt, &dp);
+        detect_run_packet(dt);
+        alerts[i] = (int)detect_pending(dt);
+    }
+    detect_thread_free(dt);
+    detect_engine_free(de);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (f != NULL) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+/* threshold.config: suppress (all, by address), threshold replacing the rule's, rate_filter. */
+static void test_threshold_config(void)
+{
+    const char *srcs[4] = { "10.0.0.1", "10.0.0.2", "10.0.0.1", "10.0.0.1" };
+    const char *rule = "alert tcp any any -> any any (content:\"abc\"; sid:7;)";
+    int a[4];
+    char path[] = "/tmp/canh-test-threshold-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    threshold_file = path;
+
+    write_file(path, "suppress gen_id 1, sig_id 7\n");
+    run_seq(rule, 4, srcs, a);
+    CHECK(a[0] == 0 && a[1] == 0 && a[2] == 0 && a[3] == 0);
+
+    write_file(path, "suppress gen_id 1, sig_id 7, track by_src, ip 10.0.0.2\n");
+    run_seq(rule, 4, srcs, a);
+    CHECK(a[0] == 1 && a[1] == 0 && a[2] == 1 && a[3] == 1);
+
+    /* limit 1 per source per minute: first of each source only */
+    write_file(path, "threshold gen_id 1, sig_id 7, type limit, track by_src, count 1, seconds 60\n");
+    run_seq(rule, 4, srcs, a);
+    CHECK(a[0] == 1 && a[1] == 1 && a[2] == 0 && a[3] == 0);
+
+    /* threshold: every 2nd match of a source */
+    write_file(path, "event_filter gen_id 1, sig_id 7, type threshold, track by_src, count 2, seconds 60\n");
+    run_seq(rule, 4, srcs, a);
+    CHECK(a[0] == 0 && a[1] == 0 && a[2] == 1 && a[3] == 0);
+
+    /* sig_id 0: every rule */
+    write_file(path, "threshold gen_id 0, sig_id 0, type both, track by_rule, count 3, seconds 60\n");
+    run_seq(rule, 4, srcs, a);
+    CHECK(a[0] == 0 && a[1] == 0 && a[2] == 1 && a[3] == 0);
+
+    /* rate_filter: still alerts (the action changes), bad lines are skipped */
+    write_file(path, "rate_filter gen_id 1, sig_id 7, track by_rule, count 1, seconds 60, new_action drop, timeout 10\n"
+                     "bogus line\nthreshold gen_id 1, sig_id 7, type limit\n");
+    run_seq(rule, 4, srcs, a);
+    CHECK(a[0] == 1 && a[1] == 1 && a[2] == 1 && a[3] == 1);
+
+    threshold_file = NULL;
+    unlink(path);
+}
+
 int main(void)
 {
     test_content();
@@ -365,6 +455,7 @@ int main(void)
     test_flowint();
     test_pcre_byte();
     test_threshold();
+    test_threshold_config();
     if (rule_fd >= 0) {
         close(rule_fd);
         unlink(rule_path);
