@@ -33,6 +33,11 @@ static int add_file(struct file_list *fl, const char *path, char errbuf[CANH_ERR
     return CANH_OK;
 }
 
+static int cmp_path(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* rule-files: comma-separated files or globs, relative to default-rule-path. */
 static int expand_rule_files(const struct sensor_conf *c, struct file_list *fl,
                              char errbuf[CANH_ERRBUF_SIZE])
@@ -60,7 +65,8 @@ static int expand_rule_files(const struct sensor_conf *c, struct file_list *fl,
             return CANH_ERR;
         }
         /* sorted, so the load order does not depend on the directory */
-        qsort(g.gl_pathv, g.gl_pathc, sizeof(char *), (int (*)(const void *, const void *))strcmp);
+        if (g.gl_pathc > 1)
+            qsort(g.gl_pathv, g.gl_pathc, sizeof(char *), cmp_path);
         for (size_t i = 0; i < g.gl_pathc; i++) {
             rc = add_file(fl, g.gl_pathv[i], errbuf);
             if (rc != CANH_OK) {

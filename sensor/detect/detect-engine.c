@@ -177,7 +177,8 @@ static void drop_duplicates(const struct detect_load_conf *c, struct sig_vec *sv
 {
     for (uint32_t i = 0; i < sv->n; i++)
         sv->v[i]->num = i;
-    qsort(sv->v, sv->n, sizeof(sv->v[0]), cmp_gid_sid);
+    if (sv->n > 1)
+        qsort(sv->v, sv->n, sizeof(sv->v[0]), cmp_gid_sid);
     uint32_t o = 0;
     for (uint32_t i = 0; i < sv->n; i++) {
         if (o > 0 && sv->v[o - 1]->gid == sv->v[i]->gid && sv->v[o - 1]->sid == sv->v[i]->sid) {
@@ -887,7 +888,8 @@ struct detect_engine *detect_engine_load(const struct detect_load_conf *c,
         if (load_file(de, c, c->files[i], &sv, st, errbuf) != CANH_OK)
             goto fail;
     drop_duplicates(c, &sv, st);
-    qsort(sv.v, sv.n, sizeof(sv.v[0]), cmp_order);
+    if (sv.n > 1)
+        qsort(sv.v, sv.n, sizeof(sv.v[0]), cmp_order);
     de->sigs = sv.v;
     de->nsigs = sv.n;
     sv.v = NULL;

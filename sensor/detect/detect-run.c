@@ -1158,7 +1158,8 @@ void detect_flush(struct detect_thread *dt, struct eve *e, const struct dpi_thre
 {
     if (dt->nq == 0)
         return;
-    qsort(dt->q, dt->nq, sizeof(dt->q[0]), cmp_alert);
+    if (dt->nq > 1)
+        qsort(dt->q, dt->nq, sizeof(dt->q[0]), cmp_alert);
     unsigned n = 0;
     for (unsigned i = 0; i < dt->nq; i++) {
         const struct pending_alert *a = &dt->q[i];
