@@ -451,9 +451,13 @@ int worker_init(struct worker *w, struct sensor *s, unsigned id, char errbuf[CAN
         .async_oneside = c->stream_async_oneside,
         .raw = w->raw_stream,
     };
-    w->stream = stream_thread_new(&sc, errbuf);
-    if (w->stream == NULL)
-        return CANH_ENOMEM;
+    /* Reassembly and the HTTP/TLS parsers over it feed the rules; without rules nothing
+     * consumes them, so a sensor without rules does not pay for them. */
+    if (s->detect != NULL) {
+        w->stream = stream_thread_new(&sc, errbuf);
+        if (w->stream == NULL)
+            return CANH_ENOMEM;
+    }
 
     w->eve.sensor_id = s->sensor_id;
     w->eve.org = c->org;
