@@ -5,7 +5,7 @@
 #   make check      the same build and tests under AddressSanitizer + UBSan (build-check/)
 #   make bench      throughput and memory benchmark against a bare libpcap read loop
 #   make demo       run the sensor over the bundled sample capture and show what it found
-#   make fuzz       run the decoder, DNS, stream, HTTP and TLS fuzzers for FUZZ_SECONDS each
+#   make fuzz       run the decoder, DNS, stream, HTTP, TLS and rule fuzzers for FUZZ_SECONDS each
 #                   (default 300)
 #   make conformance  run the sensor over ../shared/data/conformance/suricata-verify
 
@@ -45,7 +45,7 @@ demo: deps sensor
 
 fuzz: deps
 	$(MAKE) -C tests BUILD=$(abspath $(BUILD)) FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz fuzz-dns \
-	    fuzz-stream fuzz-http fuzz-tls
+	    fuzz-stream fuzz-http fuzz-tls fuzz-rules
 
 conformance: deps sensor
 	./tests/conformance/run-conformance.sh $(abspath $(BUILD))
