@@ -46,6 +46,7 @@ static const char *const names_checksum[] = { "yes", "no", NULL };
 static const char *const names_policy[] = { "bsd", "linux", "first", "last", NULL };
 static const char *const names_eve[] = { "flow", "dns", "http", "tls", "ssh", "anomaly", "stats", "alert", NULL };
 static const char *const names_stream_policy[] = { "first", "last", NULL };
+static const char *const names_tls_enc[] = { "default", "full", "bypass", NULL };
 static const char *const names_level[] = { "error", "warning", "notice", "info", "debug", NULL };
 
 /* clang-format off */
@@ -151,6 +152,8 @@ static const struct conf_key conf_table[] = {
       "Bytes of each HTTP response body kept for rules (after de-chunking and decompression)." },
     { "app-layer.http.decompress-limit", CONF_SIZE, OFF(http_decompress_limit), 0, 1 * MIB, NULL, 4 * KIB, 256 * MIB, NULL,
       "Bytes produced by decompressing one HTTP body at most (a defence against compression bombs)." },
+    { "app-layer.tls.encryption-handling", CONF_ENUM, OFF(tls_encryption_handling), 0, 0, NULL, 0, 2, names_tls_enc,
+      "Once a TLS connection carries encrypted data: default stops inspecting its payload and raw stream (the TLS buffers still are), as Suricata's default; full keeps inspecting it; bypass (Suricata's) is taken as default." },
     { "default-rule-path", CONF_STRING, OFF(rule_path), SZ(rule_path), 0, "", 0, 0, NULL,
       "Directory rule-files are relative to (empty: the configuration file's directory, or the working directory)." },
     { "rule-files", CONF_STRING, OFF(rule_files), SZ(rule_files), 0, "", 0, 0, NULL,

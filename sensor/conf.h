@@ -40,6 +40,7 @@ struct conf_var {
 };
 
 enum conf_stream_policy { STREAM_CONF_POLICY_FIRST = 0, STREAM_CONF_POLICY_LAST };
+enum conf_tls_enc { CONF_TLS_ENC_DEFAULT = 0, CONF_TLS_ENC_FULL, CONF_TLS_ENC_BYPASS };
 
 struct sensor_conf {
     /* sensor */
@@ -91,6 +92,7 @@ struct sensor_conf {
     int64_t http_request_body_limit;
     int64_t http_response_body_limit;
     int64_t http_decompress_limit;
+    int64_t tls_encryption_handling; /* enum conf_tls_enc */
     /* rules */
     char rule_path[CONF_STR_MAX * 4];
     char rule_files[CONF_STR_MAX * 16]; /* comma-separated files or globs */

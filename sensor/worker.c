@@ -56,11 +56,19 @@ static int worker_raw_block(void *ctx, const uint8_t *data, uint32_t len, uint64
     return 0;
 }
 
+/* A flow whose payload is no longer inspected: raw progress moves on, nothing is
+ * scanned (the stream frees the bytes). */
+static int worker_raw_skip(void *ctx, const uint8_t *data, uint32_t len, uint64_t offset)
+{
+    return 0;
+}
+
 static void worker_raw_inspect(struct worker *w, struct flow *f, int dir, const struct packet *p)
 {
     w->raw_dir = dir;
     w->raw_next = f->stream->side[dir].raw_progress;
-    stream_raw_inspect(w->stream, f->stream, dir, p, worker_raw_block, w);
+    stream_raw_inspect(w->stream, f->stream, dir, p,
+                       f->no_payload_inspect ? worker_raw_skip : worker_raw_block, w);
 }
 
 /* A packet standing for one direction of a flow at its end (Suricata's flow-timeout
@@ -430,6 +438,7 @@ int worker_init(struct worker *w, struct sensor *s, unsigned id, char errbuf[CAN
     tc.http.request_body_limit = (uint32_t)c->http_request_body_limit;
     tc.http.response_body_limit = (uint32_t)c->http_response_body_limit;
     tc.http.decompress_limit = (uint32_t)c->http_decompress_limit;
+    tc.tls_stop_payload = c->tls_encryption_handling != CONF_TLS_ENC_FULL;
     applayer_tcp_configure(w->applayer, &tc);
     applayer_set_tx_hook(w->applayer, worker_on_tx, w);
 

@@ -213,6 +213,13 @@ int64_t applayer_tcp_data(struct applayer_thread *a, struct stream_thread *st, s
             if (gap > 0)
                 tls_gap(af->tls, side);
             used = tls_parse(af->tls, side, d, len);
+            /* Encrypted application data: as Suricata's default encryption-handling,
+             * the flow's payload and raw stream are no longer inspected (the TLS
+             * buffers still are). */
+            if (a->tcp_conf.tls_stop_payload &&
+                ((tls_progress(af->tls, FLOW_TO_SERVER) | tls_progress(af->tls, FLOW_TO_CLIENT)) &
+                 TLS_P_ENCRYPTED))
+                f->no_payload_inspect = true;
         } else {
             af->side_done[side] = true;
             stream_app_done(st, s, side);

@@ -15,6 +15,7 @@
 
 struct applayer_tcp_conf {
     struct http_conf http;
+    bool tls_stop_payload;   /* encrypted TLS: stop payload/stream inspection */
 };
 
 struct applayer_tcp_stats {

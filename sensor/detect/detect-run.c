@@ -731,6 +731,18 @@ void detect_run_packet(struct detect_thread *dt)
     STAT_INC(dt->stats.packets);
     run_iponly(dt);
     int pcl = p->ipver ? pkt_class(p->proto) : DG_PROTO_OTHER;
+    /* A flow whose payload is no longer inspected (encrypted TLS): only the rules
+     * without payload keywords, on a packet taken as having none. */
+    if (dp->f != NULL && dp->f->no_payload_inspect && p->payload_len > 0) {
+        struct packet np = *p;
+        np.payload_len = 0;
+        dt->dp.p = &np;
+        const struct detect_group *g0 = &de->pkt[pcl][dp->dir];
+        merge_candidates(dt, dt->pfbuf, pf_filter(dt, g0, dt->pfbuf));
+        run_packet_candidates(dt);
+        dt->dp.p = p;
+        return;
+    }
     /* Stream-capable rules see a TCP packet's bytes through the stream when it went
      * into one; otherwise here, with the packet-only rules (one database for both). */
     const struct detect_group *g = pcl == DG_PROTO_TCP && !dp->stream_added

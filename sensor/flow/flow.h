@@ -91,6 +91,8 @@ struct flow {
     struct detect_flow *detect;  /* rule engine state (flowbits, flowints, per-tx alerts), NULL when none */
     uint8_t alproto;             /* application protocol for rules (enum alproto, detect/detect.h) */
     uint8_t iponly_done;         /* IP-only rules ran for direction d: bit (1 << d) */
+    bool no_payload_inspect;     /* payload and raw stream no longer inspected (encrypted
+                                    TLS, as Suricata's default encryption-handling) */
 };
 
 struct flow_table_conf {

@@ -122,11 +122,13 @@ CANH_KEYS = {
     "packet-alert-max": _text,
     "flow.hash-size": _hash_size,
     "vlan.use-for-tracking": _bool,
+    "app-layer.protocols.tls.encryption-handling": _text,
     "app-layer.protocols.http.libhtp.default-config.request-body-limit": _text,
     "app-layer.protocols.http.libhtp.default-config.response-body-limit": _text,
 }
 # Suricata keys canh knows under another name.
 CANH_KEY_NAMES = {
+    "app-layer.protocols.tls.encryption-handling": "app-layer.tls.encryption-handling",
     "app-layer.protocols.http.libhtp.default-config.request-body-limit":
         "app-layer.http.request-body-limit",
     "app-layer.protocols.http.libhtp.default-config.response-body-limit":
