@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "applayer/applayer-tcp.h"
 #include "decode/defrag.h"
 #include "detect/detect.h"
 #include "stream/stream.h"
@@ -22,6 +23,7 @@ struct stats_totals {
     struct eve_stats eve;
     struct stream_stats stream;
     struct detect_stats detect;
+    struct applayer_tcp_stats tcpapp;
 };
 
 /* Adds every uint64_t of 'src' to 'dst' (the stats structs are all uint64_t). */
@@ -56,6 +58,8 @@ static void stats_collect(const struct sensor *s, struct stats_totals *t)
         stats_add(&t->eve, &w->eve.stats, sizeof(t->eve));
         if (w->stream != NULL)
             stats_add(&t->stream, stream_thread_stats(w->stream), sizeof(t->stream));
+        if (w->applayer != NULL)
+            stats_add(&t->tcpapp, applayer_tcp_stats(w->applayer), sizeof(t->tcpapp));
         if (w->detect != NULL)
             stats_add(&t->detect, detect_thread_stats(w->detect), sizeof(t->detect));
     }
@@ -211,6 +215,46 @@ void stats_write(const struct sensor *s, struct json *j, uint64_t now_us)
     json_u64(j, "tcp_partial", t.applayer.dns_tcp_partial);
     json_object_close(j);
     stats_event_groups(j, t.applayer.events, APPLAYER_EV_MAX, applayer_event_name_of);
+    /* Over reassembled TCP streams (with rules loaded). */
+    json_object_open(j, "http");
+    json_u64(j, "txs", t.tcpapp.http.txs);
+    json_u64(j, "requests", t.tcpapp.http.requests);
+    json_u64(j, "responses", t.tcpapp.http.responses);
+    json_u64(j, "body_bytes_toserver", t.tcpapp.http.body_bytes[0]);
+    json_u64(j, "body_bytes_toclient", t.tcpapp.http.body_bytes[1]);
+    json_u64(j, "inflated_bytes", t.tcpapp.http.inflated_bytes);
+    json_u64(j, "resyncs", t.tcpapp.http.resyncs);
+    json_u64(j, "tunnels", t.tcpapp.http.tunnels);
+    json_object_open(j, "event");
+    for (int ev = 0; ev < HTTP_EV_MAX; ev++)
+        if (t.tcpapp.http.events[ev] != 0) {
+            const char *name = http_event_name((enum http_event)ev);
+            json_u64_k(j, name, strlen(name), t.tcpapp.http.events[ev]);
+        }
+    json_object_close(j);
+    json_object_close(j);
+    json_object_open(j, "tls");
+    json_u64(j, "records", t.tcpapp.tls.records[0] + t.tcpapp.tls.records[1]);
+    json_u64(j, "handshake_msgs", t.tcpapp.tls.handshake_msgs[0] + t.tcpapp.tls.handshake_msgs[1]);
+    json_u64(j, "encrypted_records", t.tcpapp.tls.encrypted_records[0] + t.tcpapp.tls.encrypted_records[1]);
+    json_u64(j, "alerts", t.tcpapp.tls.alerts[0] + t.tcpapp.tls.alerts[1]);
+    json_u64(j, "gaps", t.tcpapp.tls.gaps[0] + t.tcpapp.tls.gaps[1]);
+    json_object_open(j, "event");
+    for (int ev = 0; ev < TLS_EV_MAX; ev++)
+        if (t.tcpapp.tls.events[ev] != 0) {
+            const char *name = tls_event_name((enum tls_event)ev);
+            json_u64_k(j, name, strlen(name), t.tcpapp.tls.events[ev]);
+        }
+    json_object_close(j);
+    json_object_close(j);
+    json_object_open(j, "detected");
+    for (int a = 1; a < ALPROTO_MAX && a < (int)ARRAY_SIZE(t.tcpapp.detected); a++)
+        if (t.tcpapp.detected[a] != 0) {
+            const char *name = alproto_name(a);
+            json_u64_k(j, name, strlen(name), t.tcpapp.detected[a]);
+        }
+    json_u64(j, "undetected", t.tcpapp.undetected);
+    json_object_close(j);
     json_object_close(j);
 
     json_object_open(j, "stream");
