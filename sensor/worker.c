@@ -97,8 +97,14 @@ static void worker_stream_end(struct worker *w, struct flow *f)
     if (f->stream == NULL)
         return;
     stream_session_end(f->stream);
+    applayer_flow_events_clear(f);
+    struct packet endp;
+    worker_pseudo_packet(f, FLOW_TO_SERVER, &endp);
+    applayer_set_packet(w->applayer, &w->eve, &endp);
     for (int side = 0; side < 2; side++)
         flow_table_account(w->flows, applayer_tcp_data(w->applayer, w->stream, f, w->dpi, side, true));
+    /* a flow can end while another packet is being handled (eviction, port reuse) */
+    applayer_set_packet(w->applayer, &w->eve, &w->pkt);
     if (w->detect == NULL)
         return;
     for (int dir = 0; dir < 2; dir++) {
@@ -110,6 +116,9 @@ static void worker_stream_end(struct worker *w, struct flow *f)
         };
         detect_begin(w->detect, &dp);
         w->cur_flow = f;
+        /* application-layer events raised by the final parse (to server only, once) */
+        if (dir == FLOW_TO_SERVER && f->app != NULL)
+            detect_run_app_events(w->detect);
         applayer_tcp_detect(w->applayer, f, dir, true);
         if (w->raw_stream)
             worker_raw_inspect(w, f, dir, NULL);
@@ -167,9 +176,12 @@ void worker_packet(struct worker *w, const struct capture_packet *cp)
     struct detect_packet dp = { .p = p, .pcap_cnt = cp->seq };
     w->cur_flow = NULL;
     applayer_reset_views(w->applayer);
+    applayer_set_packet(w->applayer, &w->eve, p);
     if (rc == CANH_OK && p->ipver != 0 && !(p->flags & PKT_CSUM_BAD)) {
         f = flow_table_packet(w->flows, p, &dir);
         w->cur_flow = f;
+        if (f != NULL)
+            applayer_flow_events_clear(f);
         if (f != NULL && w->dpi != NULL && f->dpi_state != DPI_DONE) {
             bool started = f->dpi_state == DPI_NONE;
             bool done = dpi_process(w->dpi, f, p);

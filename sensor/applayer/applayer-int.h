@@ -17,7 +17,15 @@ struct applayer_thread {
      * alerts point at them until they are written. */
     struct applayer_txview *views;
     unsigned nviews;
+    /* The packet being handled and where its events go (set by the worker). */
+    struct eve *cur_eve;
+    const struct packet *cur_pkt;
 };
+
+#define APPLAYER_EV_SLOTS 4 /* transactions whose raised events are remembered */
+
+/* Records event 'ev' on the flow (for app-layer-event rules); returns bytes allocated. */
+int64_t applayer_flow_event(struct flow *f, enum applayer_event ev);
 
 /* Per-flow state, allocated by the first parser that needs it. */
 struct applayer_flow {
@@ -34,6 +42,9 @@ struct applayer_flow {
     uint64_t done_upto[2];       /* HTTP: transactions below this id are inspected whole
                                     in direction d */
     uint64_t gc_upto;            /* HTTP: transactions below this id are freed */
+    /* HTTP events already raised, for the last APPLAYER_EV_SLOTS transactions */
+    uint64_t ev_txid[APPLAYER_EV_SLOTS]; /* transaction id + 1, 0: empty */
+    uint32_t ev_seen[APPLAYER_EV_SLOTS];
 };
 
 #define APPLAYER_MAX_VIEWS 64

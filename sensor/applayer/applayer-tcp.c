@@ -145,6 +145,88 @@ static bool parsed_here(int proto)
 }
 
 /* ---------------------------------------------------------------------------------- */
+/* Malformed input: application-layer events                                          */
+/* ---------------------------------------------------------------------------------- */
+
+static const uint16_t http_events[HTTP_EV_MAX] = {
+    [HTTP_EV_REQUEST_LINE_INVALID] = APPLAYER_EV_HTTP_REQUEST_LINE_INVALID,
+    [HTTP_EV_RESPONSE_LINE_INVALID] = APPLAYER_EV_HTTP_RESPONSE_LINE_INVALID,
+    [HTTP_EV_PROTOCOL_INVALID] = APPLAYER_EV_HTTP_PROTOCOL_INVALID,
+    [HTTP_EV_STATUS_INVALID] = APPLAYER_EV_HTTP_STATUS_INVALID,
+    [HTTP_EV_HEADER_MISSING_COLON] = APPLAYER_EV_HTTP_HEADER_MISSING_COLON,
+    [HTTP_EV_HEADER_NAME_INVALID] = APPLAYER_EV_HTTP_HEADER_NAME_INVALID,
+    [HTTP_EV_HEADER_TOO_LONG] = APPLAYER_EV_HTTP_HEADER_TOO_LONG,
+    [HTTP_EV_TOO_MANY_HEADERS] = APPLAYER_EV_HTTP_TOO_MANY_HEADERS,
+    [HTTP_EV_CONTENT_LENGTH_INVALID] = APPLAYER_EV_HTTP_CONTENT_LENGTH_INVALID,
+    [HTTP_EV_TRANSFER_ENCODING_INVALID] = APPLAYER_EV_HTTP_TRANSFER_ENCODING_INVALID,
+    [HTTP_EV_SMUGGLING] = APPLAYER_EV_HTTP_SMUGGLING,
+    [HTTP_EV_CONTENT_LENGTH_DUPLICATE] = APPLAYER_EV_HTTP_CONTENT_LENGTH_DUPLICATE,
+    [HTTP_EV_CHUNK_INVALID] = APPLAYER_EV_HTTP_CHUNK_INVALID,
+    [HTTP_EV_DECOMPRESS_FAILED] = APPLAYER_EV_HTTP_DECOMPRESS_FAILED,
+    [HTTP_EV_DECOMPRESS_LIMIT] = APPLAYER_EV_HTTP_DECOMPRESS_LIMIT,
+    [HTTP_EV_BODY_TRUNCATED] = APPLAYER_EV_HTTP_BODY_TRUNCATED,
+    [HTTP_EV_BODY_INCOMPLETE] = APPLAYER_EV_HTTP_BODY_INCOMPLETE,
+    [HTTP_EV_GAP] = APPLAYER_EV_HTTP_GAP,
+    [HTTP_EV_TOO_MANY_TXS] = APPLAYER_EV_HTTP_TOO_MANY_TXS,
+    [HTTP_EV_UNMATCHED_RESPONSE] = APPLAYER_EV_HTTP_UNMATCHED_RESPONSE,
+    [HTTP_EV_REQUEST_BODY_UNEXPECTED] = APPLAYER_EV_HTTP_REQUEST_BODY_UNEXPECTED,
+    [HTTP_EV_HOST_MISSING] = APPLAYER_EV_HTTP_HOST_MISSING,
+    [HTTP_EV_HOST_INVALID] = APPLAYER_EV_HTTP_HOST_INVALID,
+    [HTTP_EV_HOST_AMBIGUOUS] = APPLAYER_EV_HTTP_HOST_AMBIGUOUS,
+};
+
+static enum applayer_event tls_app_event(int ev)
+{
+    static const uint16_t first = APPLAYER_EV_TLS_INVALID_SSLV2_HEADER;
+    return (enum applayer_event)(first + ev); /* the .def lists enum tls_event in order */
+}
+
+static void raise_event(struct applayer_thread *a, struct flow *f, const struct dpi_thread *dpi,
+                        const char *layer, enum applayer_event ev)
+{
+    if (ev == APPLAYER_EV_NONE)
+        return;
+    STAT_INC(a->stats.events[ev]);
+    applayer_flow_event(f, ev);
+    if (a->cur_eve != NULL && a->cur_pkt != NULL)
+        eve_applayer_anomaly(a->cur_eve, a->cur_pkt, f, dpi, layer, applayer_event_name(ev),
+                             applayer_event_sid(ev));
+}
+
+/* Events the parsers raised since last time: HTTP per transaction (each once), TLS per
+ * flow. */
+static void parser_events(struct applayer_thread *a, struct flow *f, struct applayer_flow *af,
+                          const struct dpi_thread *dpi)
+{
+    if (af->tls != NULL) {
+        uint64_t ev = tls_take_events(af->tls);
+        for (int i = 0; ev != 0 && i < TLS_EV_MAX; i++)
+            if (ev & ((uint64_t)1 << i)) {
+                raise_event(a, f, dpi, "tls", tls_app_event(i));
+                ev &= ~((uint64_t)1 << i);
+            }
+    }
+    if (af->http == NULL)
+        return;
+    for (struct http_tx *tx = http_tx_first(af->http); tx != NULL; tx = http_tx_next(tx)) {
+        uint32_t ev = http_tx_events(tx);
+        uint64_t id = http_tx_id(tx);
+        unsigned slot = (unsigned)(id % APPLAYER_EV_SLOTS);
+        if (af->ev_txid[slot] != id + 1) {
+            af->ev_txid[slot] = id + 1;
+            af->ev_seen[slot] = 0;
+        }
+        uint32_t fresh = ev & ~af->ev_seen[slot];
+        af->ev_seen[slot] |= ev;
+        for (int i = 0; fresh != 0 && i < HTTP_EV_MAX; i++)
+            if (fresh & (1u << i)) {
+                raise_event(a, f, dpi, "http", (enum applayer_event)http_events[i]);
+                fresh &= ~(1u << i);
+            }
+    }
+}
+
+/* ---------------------------------------------------------------------------------- */
 /* Feeding                                                                            */
 /* ---------------------------------------------------------------------------------- */
 
@@ -237,6 +319,8 @@ int64_t applayer_tcp_data(struct applayer_thread *a, struct stream_thread *st, s
             tls_eof(af->tls, side);
         af->gen[side]++;
     }
+    if (af->http != NULL || af->tls != NULL)
+        parser_events(a, f, af, dpi);
     allocated += (int64_t)parser_memuse(af) - (int64_t)before;
     return allocated;
 }
@@ -404,6 +488,12 @@ static struct applayer_txview *new_view(struct applayer_thread *a)
     if (a->nviews == APPLAYER_MAX_VIEWS)
         return NULL;
     return &a->views[a->nviews++];
+}
+
+void applayer_set_packet(struct applayer_thread *a, struct eve *e, const struct packet *p)
+{
+    a->cur_eve = e;
+    a->cur_pkt = p;
 }
 
 void applayer_reset_views(struct applayer_thread *a)

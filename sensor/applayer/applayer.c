@@ -40,14 +40,19 @@ int applayer_event_by_name(const char *name)
     return 0;
 }
 
+void applayer_flow_events_clear(struct flow *f)
+{
+    if (f->app != NULL)
+        memset(f->app->events, 0, sizeof(f->app->events));
+}
+
 bool applayer_flow_has_event(const struct flow *f, int ev)
 {
     return f->app != NULL && ev > 0 && ev < APPLAYER_EV_MAX &&
            (f->app->events[ev / 64] >> (ev % 64)) & 1;
 }
 
-/* Records event 'ev' on the flow (for app-layer-event rules); returns bytes allocated. */
-static int64_t flow_event(struct flow *f, enum applayer_event ev)
+int64_t applayer_flow_event(struct flow *f, enum applayer_event ev)
 {
     int64_t allocated = 0;
     if (f->app == NULL) {
@@ -159,7 +164,7 @@ static int64_t dns_message(struct applayer_thread *a, struct eve *e, struct flow
         if (ev != APPLAYER_EV_NONE) {
             STAT_INC(a->stats.events[ev]);
             eve_applayer_anomaly(e, p, f, dpi, "dns", applayer_event_name(ev), applayer_event_sid(ev));
-            allocated += flow_event(f, ev);
+            allocated += applayer_flow_event(f, ev);
         }
     }
     return allocated;

@@ -51,11 +51,17 @@ typedef void (*applayer_tx_fn)(void *ctx, int dir, const struct detect_tx *tx);
 void applayer_set_tx_hook(struct applayer_thread *a, applayer_tx_fn fn, void *ctx);
 /* A new packet: the transaction views handed out for the last one may go. */
 void applayer_reset_views(struct applayer_thread *a);
+/* The packet being handled (or the pseudo packet of a flow's end) and the event writer
+ * its application-layer events go to. */
+void applayer_set_packet(struct applayer_thread *a, struct eve *e, const struct packet *p);
 
 /* Looks an app-layer event up by its name ("dns.pointer_loop"); 0 when unknown. */
 int applayer_event_by_name(const char *name);
-/* Has flow 'f' raised app-layer event 'ev'? */
+/* Did flow 'f' raise app-layer event 'ev' while its current packet was handled? (an
+ * app-layer-event rule fires once per event raised, as Suricata's per transaction) */
 bool applayer_flow_has_event(const struct flow *f, int ev);
+/* A new packet of flow 'f': forget the events its last packet raised. */
+void applayer_flow_events_clear(struct flow *f);
 void applayer_thread_free(struct applayer_thread *a);
 const struct applayer_stats *applayer_thread_stats(const struct applayer_thread *a);
 

@@ -723,6 +723,26 @@ static void run_iponly(struct detect_thread *dt)
 
 static void run_packet_candidates(struct detect_thread *dt);
 
+void detect_run_app_events(struct detect_thread *dt)
+{
+    const struct detect_engine *de = dt->de;
+    const struct detect_packet *dp = &dt->dp;
+    int pcl = dp->p->ipver ? pkt_class(dp->p->proto) : DG_PROTO_OTHER;
+    const struct detect_group *g = &de->pkt[pcl][dp->dir];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < g->nalways; i++) {
+        const struct sig *s = de->sigs[g->always[i]];
+        for (unsigned k = 0; k < s->match.n; k++)
+            if (s->match.v[k].type == SM_APP_EVENT) {
+                dt->pfbuf[n++] = s->num;
+                break;
+            }
+    }
+    dt->ncand = 0;
+    merge_candidates(dt, dt->pfbuf, n);
+    run_packet_candidates(dt);
+}
+
 void detect_run_packet(struct detect_thread *dt)
 {
     const struct detect_engine *de = dt->de;

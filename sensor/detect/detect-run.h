@@ -41,6 +41,9 @@ struct detect_packet {
 void detect_begin(struct detect_thread *dt, const struct detect_packet *dp);
 /* The app layer learnt the flow's protocol while handling this packet. */
 void detect_set_alproto(struct detect_thread *dt, uint8_t alproto);
+/* Only the rules that name application-layer events (for events raised while a flow
+ * ends). */
+void detect_run_app_events(struct detect_thread *dt);
 /* Packet rules and IP-only rules. */
 void detect_run_packet(struct detect_thread *dt);
 /* Raw stream rules over a chunk of side 'dir' ('offset': stream offset of data[0]);
