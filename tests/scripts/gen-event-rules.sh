@@ -14,8 +14,8 @@ applayer) def=sensor/applayer/applayer-events.def macro=APPLAYER_EVENT kw=app-la
 esac
 echo "# Canh $1 events, generated from $def by"
 echo "# tests/scripts/gen-event-rules.sh $1. Do not edit: change the .def file and regenerate."
-echo "# The rule engine will load these; for now the sensor writes each event as an"
-echo "# 'anomaly' event with the same gid and sid."
+echo "# The sensor writes each event as an 'anomaly' event with the same gid and sid;"
+echo "# loading this file (rule-files, or -S) adds an 'alert' for each."
 sed -n "s/^$macro([A-Z0-9_]*, *\"\([^\"]*\)\", *\([0-9]*\)).*/\1 \2/p" "$here/$def" |
 while read -r name sid; do
     echo "alert $proto any any -> any any (msg:\"CANH $title $name\"; $kw:$name; classtype:$class; sid:$sid; rev:1;)"
