@@ -283,7 +283,8 @@ uint32_t detect_iponly_candidates(const struct detect_iponly *io, const struct p
         return 0;
     if (p->ipver == 6) {
         uint32_t n = io->nv6 < cap ? io->nv6 : cap;
-        memcpy(out, io->v6, n * sizeof(*out));
+        if (n > 0)
+            memcpy(out, io->v6, n * sizeof(*out));
         return n;
     }
     if (p->ipver != 4)
