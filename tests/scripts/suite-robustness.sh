@@ -257,6 +257,24 @@ start=$(date +%s)
 in_parallel generated 1 2
 echo "generated inputs: $checks runs with 1 and 2 workers, $bad failure(s) ($(($(date +%s) - start)) s)"
 
+# --- the same hostile inputs through the rule engine ----------------------------------------
+# The project's own rules (the golden rule files and the event rules: every kind of
+# keyword, stream, HTTP, TLS, DNS, thresholds, flowbits), with and without midstream
+# pickup, so that reassembly, the parsers and the rules meet every cut and garbage.
+RULES="$tmp/rules.rules"
+cat "$HERE"/golden/rules/*.rules "$HERE"/../rules/*.rules >"$RULES"
+start=$(date +%s)
+bad0=$bad
+for f in "$in"/*; do
+    [ -f "$f" ] || continue
+    for mid in false true; do
+        sensor "rules-$mid-$(basename "$f")" -r "$f" -S "$RULES" --set stream.midstream=$mid
+        [ "${dead:-0}" -eq 1 ] || [ $rc -le 1 ] || fail "$name: exit $rc"
+        grep -q '(rule skipped)' "$o/stderr" && fail "$name: a project rule was skipped"
+    done
+done
+echo "generated inputs with rules: $((bad - bad0)) failure(s) ($(($(date +%s) - start)) s)"
+
 # --- every capture of the shared nDPI data ----------------------------------------------
 
 D="$CANH_SHARED/data/pcap/ndpi-4.2/pcap"
@@ -283,6 +301,9 @@ if [ -d "$D" ]; then
     # All of them at once, in name order as one input, through the reader thread.
     nfiles=$(find "$D" -maxdepth 1 -type f ! -name '.*' | wc -l)
     sensor ndpi-dir -r "$D" --workers 2
+    expect_rc 0
+    # and once more through the rule engine, with midstream pickup
+    sensor ndpi-dir-rules -r "$D" --workers 2 -S "$RULES" --set stream.midstream=true
     expect_rc 0
     got=$(tail -n 1 "$o/eve.json" | jq -r '.stats.capture | "\(.files_read) \(.files_failed)"' 2>/dev/null)
     [ "$got" = "$n $((nfiles - n))" ] ||
