@@ -29,31 +29,7 @@ fuzz-dns-build:
 
 # -max_len 8192: DNS over UDP stays under 4096 with EDNS; a few TCP frames fit too.
 fuzz-dns: fuzz-dns-build
-	@set -u; \
-	secs=$(FUZZ_SECONDS); bin=$(FUZZ_BUILD)/fuzz-dns; art=$(FUZZ_BUILD)/fuzz-artifacts; \
-	work=$$(mktemp -d "$${TMPDIR:-/tmp}/canh-fuzz-dns.XXXXXX") || exit 2; \
-	trap 'rm -rf "$$work"' EXIT; \
-	mkdir -p "$$work/corpus" "$$art" && cp $(FUZZ_DNS_SEEDS)/* "$$work/corpus/" || exit 2; \
-	nseeds=$$(ls "$$work/corpus" | wc -l); \
-	echo "fuzz: fuzz-dns for $${secs}s from $$nseeds seeds (artifacts in $$art)"; \
-	UBSAN_OPTIONS="$${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}" \
-	ASAN_OPTIONS="$${ASAN_OPTIONS:-detect_leaks=1}" \
-	"$$bin" -max_total_time="$$secs" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
-	    -print_final_stats=1 -artifact_prefix="$$art/fuzz-dns-" "$$work/corpus" \
-	    >"$$work/log" 2>&1; \
-	rc=$$?; \
-	grep -E '^#[0-9]+[[:space:]]+DONE' "$$work/log" | tail -n 1 | sed 's/^/fuzz: /'; \
-	grep -E '^stat::(number_of_executed_units|peak_rss_mb|new_units_added)' "$$work/log" | \
-	    sed 's/^/fuzz: /'; \
-	echo "fuzz: corpus grew from $$nseeds to $$(ls "$$work/corpus" | wc -l) inputs"; \
-	if [ $$rc -ne 0 ] || grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|contract broken|SUMMARY: ' "$$work/log"; then \
-	    cp "$$work/log" "$$art/fuzz-dns-last.log"; \
-	    grep -E 'ERROR:|runtime error:|contract broken|SUMMARY:|Test unit written' "$$work/log" | \
-	        sed 's/^/    /'; \
-	    echo "fuzz: FAILED (exit $$rc); full log in $$art/fuzz-dns-last.log; reproduce with: $$bin <artifact>"; \
-	    exit 1; \
-	fi; \
-	echo "fuzz: no crash"
+	./fuzz/run-fuzz.sh $(FUZZ_BUILD)/fuzz-dns $(FUZZ_SECONDS) $(FUZZ_DNS_SEEDS) 8192
 
 # An empty .DEFAULT_GOAL makes the next target defined the default again.
 .DEFAULT_GOAL := $(FUZZ_DNS_GOAL)

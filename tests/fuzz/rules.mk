@@ -30,31 +30,7 @@ fuzz-rules-build:
 
 # -max_len 4096: a few rules; each input is loaded as a rule file and run on a packet.
 fuzz-rules: fuzz-rules-build
-	@set -u; \
-	secs=$(FUZZ_SECONDS); bin=$(FUZZ_BUILD)/fuzz-rules; art=$(FUZZ_BUILD)/fuzz-artifacts; \
-	work=$$(mktemp -d "$${TMPDIR:-/tmp}/canh-fuzz-rules.XXXXXX") || exit 2; \
-	trap 'rm -rf "$$work"' EXIT; \
-	mkdir -p "$$work/corpus" "$$art" && cp $(FUZZ_RULES_SEEDS)/* "$$work/corpus/" || exit 2; \
-	nseeds=$$(ls "$$work/corpus" | wc -l); \
-	echo "fuzz: fuzz-rules for $${secs}s from $$nseeds seeds (artifacts in $$art)"; \
-	UBSAN_OPTIONS="$${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}" \
-	ASAN_OPTIONS="$${ASAN_OPTIONS:-detect_leaks=1}" \
-	"$$bin" -max_total_time="$$secs" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
-	    -print_final_stats=1 -artifact_prefix="$$art/fuzz-rules-" "$$work/corpus" \
-	    >"$$work/log" 2>&1; \
-	rc=$$?; \
-	grep -E '^#[0-9]+[[:space:]]+DONE' "$$work/log" | tail -n 1 | sed 's/^/fuzz: /'; \
-	grep -E '^stat::(number_of_executed_units|peak_rss_mb|new_units_added)' "$$work/log" | \
-	    sed 's/^/fuzz: /'; \
-	echo "fuzz: corpus grew from $$nseeds to $$(ls "$$work/corpus" | wc -l) inputs"; \
-	if [ $$rc -ne 0 ] || grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|contract broken|SUMMARY: ' "$$work/log"; then \
-	    cp "$$work/log" "$$art/fuzz-rules-last.log"; \
-	    grep -E 'ERROR:|runtime error:|contract broken|SUMMARY:|Test unit written' "$$work/log" | \
-	        sed 's/^/    /'; \
-	    echo "fuzz: FAILED (exit $$rc); full log in $$art/fuzz-rules-last.log; reproduce with: $$bin <artifact>"; \
-	    exit 1; \
-	fi; \
-	echo "fuzz: no crash"
+	./fuzz/run-fuzz.sh $(FUZZ_BUILD)/fuzz-rules $(FUZZ_SECONDS) $(FUZZ_RULES_SEEDS) 4096
 
 # An empty .DEFAULT_GOAL makes the next target defined the default again.
 .DEFAULT_GOAL := $(FUZZ_RULES_GOAL)

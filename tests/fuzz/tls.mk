@@ -31,31 +31,7 @@ fuzz-tls-build:
 # -max_len 16384: a whole handshake of both sides with a chain of a few certificates (the
 # seeds are 0.5-2 KB); longer inputs only repeat what records and messages already do.
 fuzz-tls: fuzz-tls-build
-	@set -u; \
-	secs=$(FUZZ_SECONDS); bin=$(FUZZ_BUILD)/fuzz-tls; art=$(FUZZ_BUILD)/fuzz-artifacts; \
-	work=$$(mktemp -d "$${TMPDIR:-/tmp}/canh-fuzz-tls.XXXXXX") || exit 2; \
-	trap 'rm -rf "$$work"' EXIT; \
-	mkdir -p "$$work/corpus" "$$art" && cp $(FUZZ_TLS_SEEDS)/* "$$work/corpus/" || exit 2; \
-	nseeds=$$(ls "$$work/corpus" | wc -l); \
-	echo "fuzz: fuzz-tls for $${secs}s from $$nseeds seeds (artifacts in $$art)"; \
-	UBSAN_OPTIONS="$${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}" \
-	ASAN_OPTIONS="$${ASAN_OPTIONS:-detect_leaks=1}" \
-	"$$bin" -max_total_time="$$secs" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
-	    -print_final_stats=1 -artifact_prefix="$$art/fuzz-tls-" "$$work/corpus" \
-	    >"$$work/log" 2>&1; \
-	rc=$$?; \
-	grep -E '^#[0-9]+[[:space:]]+DONE' "$$work/log" | tail -n 1 | sed 's/^/fuzz: /'; \
-	grep -E '^stat::(number_of_executed_units|peak_rss_mb|new_units_added)' "$$work/log" | \
-	    sed 's/^/fuzz: /'; \
-	echo "fuzz: corpus grew from $$nseeds to $$(ls "$$work/corpus" | wc -l) inputs"; \
-	if [ $$rc -ne 0 ] || grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|contract broken|SUMMARY: ' "$$work/log"; then \
-	    cp "$$work/log" "$$art/fuzz-tls-last.log"; \
-	    grep -E 'ERROR:|runtime error:|contract broken|SUMMARY:|Test unit written' "$$work/log" | \
-	        sed 's/^/    /'; \
-	    echo "fuzz: FAILED (exit $$rc); full log in $$art/fuzz-tls-last.log; reproduce with: $$bin <artifact>"; \
-	    exit 1; \
-	fi; \
-	echo "fuzz: no crash"
+	./fuzz/run-fuzz.sh $(FUZZ_BUILD)/fuzz-tls $(FUZZ_SECONDS) $(FUZZ_TLS_SEEDS) 16384
 
 # An empty .DEFAULT_GOAL makes the next target defined the default again.
 .DEFAULT_GOAL := $(FUZZ_TLS_GOAL)
