@@ -120,7 +120,6 @@ enum sm_type {
     SM_APP_LAYER_PROTOCOL,
     SM_DECODE_EVENT,   /* decode-event:ipv4.trunc_pkt */
     SM_APP_EVENT,      /* app-layer-event:dns.malformed */
-    SM_TAG,            /* accepted; logs nothing extra */
     SM_MAX
 };
 
@@ -236,7 +235,6 @@ enum sig_flag {
     SIG_FLOWBITS_READ = 1u << 18,
     SIG_ONLY_FRAG = 1u << 19, SIG_NO_FRAG = 1u << 20,
     SIG_PAYLOAD = 1u << 21,         /* has a payload list */
-    SIG_APP_PROTO_NEGATED = 1u << 22,
     SIG_STREAMABLE = 1u << 23,      /* payload rule inspected on the stream when there is one */
 };
 
@@ -299,7 +297,6 @@ struct sig {
     struct sig_buf *bufs;   /* payload and app-layer lists */
     uint8_t nbufs;
     uint8_t nbytevars;
-    uint16_t app_progress_pad;
 
     /* Prefilter: the buffer and content chosen, or fp_buf = -1. */
     int16_t fp_buf;
@@ -401,7 +398,6 @@ struct detect_engine {
     struct classification *classes;
     struct reference_config *references;
     uint32_t pcre_max_pairs;  /* ovector pairs the largest pcre needs */
-    struct detect_mpm_all *mpm_all;
     struct mpm **mpms;       /* every database, for the thread scratch */
     size_t nmpms, capmpms;
     uint32_t nfiles;

@@ -422,18 +422,6 @@ static int parse_options(struct parse_ctx *pc, char *o)
 /* After the options: relations, fast pattern, direction, validation                  */
 /* ---------------------------------------------------------------------------------- */
 
-static bool sm_is_relative(const struct sm *m)
-{
-    switch (m->type) {
-    case SM_CONTENT: {
-        const struct detect_content *c = m->ctx;
-        return (c->flags & (CT_DISTANCE | CT_WITHIN)) != 0;
-    }
-    default:
-        return detect_sm_relative(m);
-    }
-}
-
 /* Suricata turns "isdataat:!1,relative" right after a content into endswith on it. */
 static void isdataat_to_endswith(struct sm_list *l)
 {
@@ -457,7 +445,7 @@ static void isdataat_to_endswith(struct sm_list *l)
 static void link_relatives(struct sm_list *l)
 {
     for (unsigned i = 0; i + 1 < l->n; i++)
-        if (sm_is_relative(&l->v[i + 1]))
+        if (detect_sm_relative(&l->v[i + 1]))
             l->v[i].flags |= SM_F_RELATIVE_NEXT;
 }
 

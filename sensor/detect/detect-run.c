@@ -981,7 +981,6 @@ static const uint8_t *transform(struct detect_thread *dt, const struct sig_buf *
 static int tx_sig_eval(struct detect_thread *dt, const struct sig *s, int dir,
                        const struct detect_tx *tx)
 {
-    bool final_fail = false;
     for (unsigned b = 0; b < s->nbufs; b++) {
         const struct sig_buf *sb = &s->bufs[b];
         if (sb->buf == DETECT_BUF_PAYLOAD) {
@@ -1016,13 +1015,8 @@ static int tx_sig_eval(struct detect_thread *dt, const struct sig *s, int dir,
             if (!detect_buffers[sb->buf].multi)
                 break;
         }
-        if (!ok) {
-            if (!any_later && !tx->complete[dir] && false)
-                return 0;
-            if (!any_later)
-                final_fail = true;
-            return final_fail ? -1 : 0;
-        }
+        if (!ok)
+            return any_later ? 0 : -1; /* a final buffer that failed: never on this tx */
     }
     return 1;
 }
