@@ -20,6 +20,80 @@ static inline int next(struct inspect_ctx *ic, const struct sm *v, unsigned n)
     return n > 1 ? inspect(ic, v + 1, n - 1) : 1;
 }
 
+/* spm_find from 'start' to the end of the buffer, through the element's memo. */
+static int64_t find_to_end(struct inspect_ctx *ic, unsigned i, const struct detect_content *c,
+                           uint32_t start)
+{
+    struct inspect_memo *m = &ic->memo[i];
+    uint32_t from = start;
+    if (start >= m->lo && start <= m->hi && m->hi != m->lo) {
+        /* known up to hi: the first remembered occurrence at or after start */
+        uint32_t a = 0, b = m->np;
+        while (a < b) {
+            uint32_t mid = (a + b) / 2;
+            if (m->pos[mid] < start)
+                a = mid + 1;
+            else
+                b = mid;
+        }
+        if (a < m->np)
+            return m->pos[a];
+        if (m->hi >= ic->len)
+            return -1;
+        from = m->hi; /* search on from where the memo ends, and extend it */
+    } else if (m->hi != m->lo) {
+        return spm_find(c->spm, ic->buf, start, ic->len); /* outside: not remembered */
+    } else {
+        m->lo = m->hi = start;
+    }
+    int64_t found = spm_find(c->spm, ic->buf, from, ic->len);
+    if (found < 0) {
+        m->hi = ic->len;
+    } else if (m->np < INSPECT_MEMO_POS) {
+        m->pos[m->np++] = (uint32_t)found;
+        m->hi = (uint32_t)found + 1;
+    }
+    return found;
+}
+
+static inline uint32_t fail_slot(uint32_t idx, uint32_t cursor)
+{
+    return ((cursor * 2654435761u) ^ (idx * 40503u)) & (INSPECT_FAILS - 1);
+}
+
+/* inspect(v, n) from the current cursor, for backtracking: through the failure memo. */
+static int inspect_rest(struct inspect_ctx *ic, const struct sm *v, unsigned n)
+{
+    if (!ic->fails_on)
+        return inspect(ic, v, n);
+    uint32_t idx = (uint32_t)(v - ic->base), cursor = ic->cursor;
+    uint32_t h = fail_slot(idx, cursor);
+    for (uint32_t k = 0; k < INSPECT_FAILS; k++) {
+        const struct inspect_fail *e = &ic->fails[(h + k) & (INSPECT_FAILS - 1)];
+        if (e->gen != ic->fails_gen)
+            break;
+        if (e->idx == idx && e->cursor == cursor) {
+            ic->steps += e->steps;
+            if (ic->steps >= DETECT_RECURSION_LIMIT) {
+                ic->steps = DETECT_RECURSION_LIMIT; /* where the run itself would stop */
+                ic->stop = true;
+                ic->limited = true;
+            }
+            return 0;
+        }
+    }
+    uint32_t steps = ic->steps;
+    int r = inspect(ic, v, n);
+    if (r == 0 && !ic->stop && ic->fails_n < INSPECT_FAILS / 2) {
+        uint32_t k = h;
+        while (ic->fails[k].gen == ic->fails_gen)
+            k = (k + 1) & (INSPECT_FAILS - 1);
+        ic->fails[k] = (struct inspect_fail){ ic->fails_gen, idx, cursor, ic->steps - steps };
+        ic->fails_n++;
+    }
+    return r;
+}
+
 static int inspect_content(struct inspect_ctx *ic, const struct sm *v, unsigned n)
 {
     const struct detect_content *c = v->ctx;
@@ -83,6 +157,8 @@ static int inspect_content(struct inspect_ctx *ic, const struct sm *v, unsigned 
                     if (at >= offset)
                         found = spm_find(c->spm, ic->buf, at, len);
                 }
+            } else if (depth == len && (size_t)(v - ic->base) < INSPECT_MEMO && !ic->memo_off) {
+                found = find_to_end(ic, (unsigned)(v - ic->base), c, offset);
             } else {
                 found = spm_find(c->spm, ic->buf, offset, depth);
             }
@@ -108,7 +184,7 @@ static int inspect_content(struct inspect_ctx *ic, const struct sm *v, unsigned 
             ic->limited = true;
             return 0;
         }
-        if (inspect(ic, v + 1, n - 1) == 1)
+        if (inspect_rest(ic, v + 1, n - 1) == 1)
             return 1;
         if (ic->stop)
             return 0;
@@ -138,7 +214,7 @@ static int inspect_pcre(struct inspect_ctx *ic, const struct sm *v, unsigned n)
             ic->limited = true;
             return 0;
         }
-        if (inspect(ic, v + 1, n - 1) == 1)
+        if (inspect_rest(ic, v + 1, n - 1) == 1)
             return 1;
         if (ic->stop || detect_pcre_is_negated(p) || retry == 0 || retry > ic->len)
             return 0;
@@ -196,6 +272,20 @@ bool detect_inspect_buffer(struct inspect_ctx *ic, const struct sm_list *l, cons
     ic->steps = 0;
     ic->stop = false;
     ic->limited = false;
+    ic->base = l->v;
+    for (unsigned i = 0; i < INSPECT_MEMO && i < l->n; i++)
+        ic->memo[i].lo = ic->memo[i].hi = ic->memo[i].np = 0;
+    ic->fails_on = ic->captures == NULL && !ic->memo_off;
+    for (unsigned i = 0; i < l->n && ic->fails_on; i++)
+        if (l->v[i].type == SM_BYTE_EXTRACT || l->v[i].type == SM_BYTE_MATH)
+            ic->fails_on = false;
+    if (ic->fails_on) {
+        ic->fails_n = 0;
+        if (++ic->fails_gen == 0) { /* wrapped: old entries could look current */
+            memset(ic->fails, 0, sizeof(ic->fails));
+            ic->fails_gen = 1;
+        }
+    }
     if (buf == NULL) {
         /* Absent buffer: only "bsize:0"-style checks could match; Suricata does not
          * inspect absent buffers at all. */
