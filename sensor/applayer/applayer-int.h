@@ -41,6 +41,8 @@ struct applayer_flow {
     uint32_t detect_gen[2];      /* gen[d] when rules of direction d last ran */
     uint64_t done_upto[2];       /* HTTP: transactions below this id are inspected whole
                                     in direction d */
+    bool tls_done[2];            /* TLS: its one transaction was inspected complete in
+                                    direction d: the records after have nothing for it */
     uint64_t gc_upto;            /* HTTP: transactions below this id are freed */
     /* HTTP events already raised, for the last APPLAYER_EV_SLOTS transactions */
     uint64_t ev_txid[APPLAYER_EV_SLOTS]; /* transaction id + 1, 0: empty */

@@ -537,7 +537,9 @@ void applayer_tcp_detect(struct applayer_thread *a, struct flow *f, int dir, boo
                 af->done_upto[dir] = id + 1;
         }
     }
-    if (af->tls != NULL) {
+    if (af->tls != NULL && !af->tls_done[dir]) {
+        /* one transaction per flow; once inspected complete in a direction (every rule
+         * decided), the records that follow (encrypted data) have nothing for it */
         struct applayer_txview *v = new_view(a);
         if (v == NULL)
             return;
@@ -554,6 +556,7 @@ void applayer_tcp_detect(struct applayer_thread *a, struct flow *f, int dir, boo
             .log = tls_log,
         };
         a->tx_fn(a->tx_ctx, dir, &dtx);
+        af->tls_done[dir] = done;
     }
 }
 

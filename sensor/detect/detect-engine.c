@@ -282,7 +282,7 @@ static int mb_add(struct mpm_builder *mb, const struct detect_content *c, uint32
         pat += c->chop_off;
         len = c->chop_len;
     }
-    return mpm_builder_add(mb, pat, len, (c->flags & CT_NOCASE) != 0, num);
+    return mpm_builder_add_bounded(mb, pat, len, (c->flags & CT_NOCASE) != 0, c->mpm_end, num);
 }
 
 static int gb_add_pattern(struct group_build *g, const struct detect_content *c, uint32_t num)
@@ -307,14 +307,8 @@ static int gb_add_pattern(struct group_build *g, const struct detect_content *c,
         if (g->mb == NULL)
             return CANH_ENOMEM;
     }
-    const uint8_t *pat = c->pat;
-    uint32_t len = c->len;
-    if (c->flags & CT_FP_CHOP) {
-        pat += c->chop_off;
-        len = c->chop_len;
-    }
     g->npat++;
-    return mpm_builder_add(g->mb, pat, len, (c->flags & CT_NOCASE) != 0, num);
+    return mb_add(g->mb, c, num);
 }
 
 static int add_to(struct group_build *g, const struct sig *s)
@@ -501,6 +495,15 @@ static int split_group(struct detect_engine *de, struct group_build *gb, struct 
         if (cnt == 0)
             continue;
         uint32_t b;
+        /* neighbouring ports mostly share their list: try the previous port's first */
+        if (p > 0 && pm->map[p - 1] != 0) {
+            uint32_t q = bport[pm->map[p - 1] - 1];
+            if (poff[q + 1] - poff[q] == cnt &&
+                memcmp(plist + poff[q], plist + poff[p], cnt * sizeof(*plist)) == 0) {
+                pm->map[p] = pm->map[p - 1];
+                continue;
+            }
+        }
         for (b = 0; b < nb; b++) {
             uint32_t q = bport[b];
             if (poff[q + 1] - poff[q] == cnt &&
@@ -686,6 +689,11 @@ static int build_groups(struct detect_engine *de, struct detect_load_stats *st,
             if (v < 0)
                 goto out;
             s->bufs[b].variant = (uint16_t)v;
+            if (s->bufs[b].buf == DETECT_BUF_HTTP_RESPONSE_BODY && s->bufs[b].ntransforms == 0) {
+                struct sig_buf fd = { .buf = DETECT_BUF_FILE_DATA };
+                if (variant_of(de, &fd) < 0)
+                    goto out;
+            }
         }
     }
     txb = calloc(de->nvariants ? de->nvariants : 1, sizeof(*txb) * 2);
@@ -722,9 +730,16 @@ static int build_groups(struct detect_engine *de, struct detect_load_stats *st,
             for (int d = 0; d < 2; d++) {
                 if ((d == 0 && !ts) || (d == 1 && !tc))
                     continue;
-                int r;
-                if (fpv >= 0)
-                    r = gb_add_pattern(&txb[fpv * 2 + d], s->fp, s->num);
+                int r, v = fpv;
+                /* the response body and file.data to the client are the same bytes:
+                 * their patterns share one database, scanned once */
+                if (v >= 0 && d == 1 && de->variants[v].buf == DETECT_BUF_HTTP_RESPONSE_BODY &&
+                    de->variants[v].ntransforms == 0) {
+                    struct sig_buf fd = { .buf = DETECT_BUF_FILE_DATA };
+                    v = variant_of(de, &fd);
+                }
+                if (v >= 0)
+                    r = gb_add_pattern(&txb[v * 2 + d], s->fp, s->num);
                 else
                     r = gb_add_always(&proto[s->alproto][d], s->num);
                 if (r != CANH_OK)
@@ -786,6 +801,17 @@ static int build_groups(struct detect_engine *de, struct detect_load_stats *st,
     }
     if (rc != CANH_OK)
         goto out_quiet;
+    for (int d = 0; d < 2; d++)
+        for (uint16_t v = 0; v < de->nvariants; v++) {
+            uint8_t a = detect_buffers[de->variants[v].buf].alproto;
+            if (de->txg[v][d].mpm == NULL || a >= ALPROTO_MAX)
+                continue;
+            uint16_t *nv = realloc(de->txvars[a][d], (de->ntxvars[a][d] + 1u) * sizeof(*nv));
+            if (nv == NULL)
+                goto out;
+            de->txvars[a][d] = nv;
+            nv[de->ntxvars[a][d]++] = v;
+        }
     goto done;
 out:
     snprintf(errbuf, CANH_ERRBUF_SIZE, "out of memory building rule groups");
@@ -953,6 +979,9 @@ void detect_engine_free(struct detect_engine *de)
     }
     free(de->txg);
     free(de->variants);
+    for (int a = 0; a < ALPROTO_MAX; a++)
+        for (int d = 0; d < 2; d++)
+            free(de->txvars[a][d]);
     free(de->iponly);
     detect_iponly_free(de->iponly_index);
     for (uint32_t i = 0; i < de->nflowbits; i++)

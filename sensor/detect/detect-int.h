@@ -187,6 +187,9 @@ struct detect_content {
     int32_t offset, depth;   /* depth counts from the buffer start (offset added), as Suricata */
     int32_t distance, within;
     uint16_t chop_off, chop_len;
+    uint32_t mpm_end;        /* prefilter pattern: it can only match ending at or before
+                                this byte of the buffer (UINT32_MAX: anywhere; 0 when the
+                                content is not a prefilter pattern) */
     struct spm *spm;
 };
 
@@ -380,6 +383,9 @@ struct detect_engine {
     struct detect_variant *variants;
     uint16_t nvariants;
     struct detect_group (*txg)[2];       /* [variant][dir] */
+    /* per application protocol and direction, the variants with a database */
+    uint16_t *txvars[ALPROTO_MAX][2];
+    uint16_t ntxvars[ALPROTO_MAX][2];
     struct detect_group tx_proto[ALPROTO_MAX][2];
     /* IP-only rules, and their address index */
     uint32_t *iponly;

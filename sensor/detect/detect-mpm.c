@@ -30,6 +30,7 @@ struct mpm_pat {
     size_t off;        /* of its bytes in the builder's arena */
     uint32_t len;
     uint32_t hash;
+    uint32_t end;      /* the largest end of its additions (UINT32_MAX: anywhere) */
     bool nocase;       /* bytes are stored lowercased */
 };
 
@@ -51,6 +52,7 @@ struct mpm_builder {
 
 struct mpm {
     hs_database_t *db;   /* NULL when no non-empty pattern */
+    uint32_t scan_max;   /* every pattern ends within this many bytes: scan no further */
     uint32_t npat;       /* Hyperscan patterns */
     uint32_t *start;     /* npat + 1 entries */
     uint32_t *ids;       /* ids of pattern i: ids[start[i], start[i+1]), ascending */
@@ -179,6 +181,12 @@ static int mpm_builder_reserve(struct mpm_builder *b, uint32_t len)
 int mpm_builder_add(struct mpm_builder *b, const uint8_t *pat, uint32_t len, bool nocase,
                     uint32_t id)
 {
+    return mpm_builder_add_bounded(b, pat, len, nocase, UINT32_MAX, id);
+}
+
+int mpm_builder_add_bounded(struct mpm_builder *b, const uint8_t *pat, uint32_t len, bool nocase,
+                            uint32_t end, uint32_t id)
+{
     if (len > MPM_PATTERN_MAX || id > MPM_ID_MAX || b->nents >= MPM_MAX_ENTRIES)
         return CANH_ELIMIT;
     if (len > MPM_LITERAL_MAX)
@@ -200,6 +208,8 @@ int mpm_builder_add(struct mpm_builder *b, const uint8_t *pat, uint32_t len, boo
         }
         nocase = letters;
     }
+    if (end < len)
+        end = UINT32_MAX; /* cannot be: take it as unbounded */
     uint32_t h = mpm_hash(key, len, nocase);
     uint32_t s = h & b->mask;
     uint32_t found = UINT32_MAX;
@@ -217,9 +227,11 @@ int mpm_builder_add(struct mpm_builder *b, const uint8_t *pat, uint32_t len, boo
             return CANH_ELIMIT;
         found = b->npats++;
         b->pats[found] = (struct mpm_pat){ .off = b->nbytes, .len = len, .hash = h,
-                                           .nocase = nocase };
+                                           .end = end, .nocase = nocase };
         b->nbytes += len;
         b->slots[s] = found + 1u;
+    } else if (end > b->pats[found].end) {
+        b->pats[found].end = end;
     }
     b->ents[b->nents++] = (struct mpm_entry){ .pat = found, .id = id };
     return CANH_OK;
@@ -284,6 +296,52 @@ static void mpm_describe(const struct mpm_builder *b, const struct mpm_pat *p, c
     if (w + 1 < outlen)
         snprintf(out + w, outlen - w, "%s| (%u bytes%s)", p->len > 16 ? " ..." : "", p->len,
                  p->nocase ? ", nocase" : "");
+}
+
+/* Compiles the non-empty patterns (hsof: builder pattern -> Hyperscan id) into '*db';
+ * '*minlen' gets the shortest, m->scan_max the largest end. The arrays are scratch of
+ * npat entries. */
+static int mpm_compile(struct mpm *m, const struct mpm_builder *b, const uint32_t *hsof,
+                       const char **exprs, unsigned *flags, unsigned *hsids, size_t *lens,
+                       hs_database_t **db, uint32_t *minlen, char errbuf[CANH_ERRBUF_SIZE])
+{
+    uint32_t n = 0;
+    *minlen = UINT32_MAX;
+    m->scan_max = 0;
+    for (uint32_t i = 0; i < b->npats; i++) {
+        const struct mpm_pat *p = &b->pats[i];
+        if (p->len == 0)
+            continue;
+        if (p->end > m->scan_max)
+            m->scan_max = p->end;
+        exprs[n] = (const char *)b->bytes + p->off;
+        lens[n] = p->len;
+        hsids[n] = hsof[i];
+        flags[n] = HS_FLAG_SINGLEMATCH | (p->nocase ? HS_FLAG_CASELESS : 0u);
+        if (p->len < *minlen)
+            *minlen = p->len;
+        n++;
+    }
+    hs_compile_error_t *cerr = NULL;
+    hs_error_t rc = hs_compile_lit_multi(exprs, flags, hsids, lens, n, HS_MODE_BLOCK, NULL, db,
+                                         &cerr);
+    if (rc != HS_SUCCESS) {
+        char what[96] = "";
+        if (cerr != NULL && cerr->expression >= 0 && (uint32_t)cerr->expression < n)
+            for (uint32_t i = 0; i < b->npats; i++)
+                if (hsof[i] == hsids[cerr->expression])
+                    mpm_describe(b, &b->pats[i], what, sizeof(what));
+        snprintf(errbuf, CANH_ERRBUF_SIZE, "Hyperscan failed to compile %u fast patterns%s%s: %s",
+                 n, what[0] ? ", at the pattern " : "", what,
+                 cerr != NULL && cerr->message != NULL ? cerr->message : "unknown error");
+        hs_free_compile_error(cerr);
+        *db = NULL;
+        return CANH_ERR;
+    }
+    size_t dbsize = 0;
+    if (hs_database_size(*db, &dbsize) == HS_SUCCESS)
+        m->memuse += dbsize;
+    return CANH_OK;
 }
 
 struct mpm *mpm_build(struct mpm_builder *b, char errbuf[CANH_ERRBUF_SIZE])
@@ -366,38 +424,9 @@ struct mpm *mpm_build(struct mpm_builder *b, char errbuf[CANH_ERRBUF_SIZE])
         lens = malloc((size_t)m->npat * sizeof(*lens));
         if (exprs == NULL || flags == NULL || hsids == NULL || lens == NULL)
             goto nomem;
-        m->minlen = UINT32_MAX;
-        for (uint32_t i = 0; i < np; i++) {
-            const struct mpm_pat *p = &b->pats[i];
-            if (p->len == 0)
-                continue;
-            uint32_t h = hsof[i];
-            exprs[h] = (const char *)b->bytes + p->off;
-            lens[h] = p->len;
-            hsids[h] = h;
-            flags[h] = HS_FLAG_SINGLEMATCH | (p->nocase ? HS_FLAG_CASELESS : 0u);
-            if (p->len < m->minlen)
-                m->minlen = p->len;
-        }
-        hs_compile_error_t *cerr = NULL;
-        hs_error_t rc = hs_compile_lit_multi(exprs, flags, hsids, lens, m->npat, HS_MODE_BLOCK,
-                                             NULL, &m->db, &cerr);
-        if (rc != HS_SUCCESS) {
-            char what[96] = "";
-            if (cerr != NULL && cerr->expression >= 0 && (uint32_t)cerr->expression < m->npat)
-                for (uint32_t i = 0; i < np; i++)
-                    if (hsof[i] == (uint32_t)cerr->expression)
-                        mpm_describe(b, &b->pats[i], what, sizeof(what));
-            snprintf(errbuf, CANH_ERRBUF_SIZE, "Hyperscan failed to compile %u fast patterns%s%s: %s",
-                     m->npat, what[0] ? ", at the pattern " : "", what,
-                     cerr != NULL && cerr->message != NULL ? cerr->message : "unknown error");
-            hs_free_compile_error(cerr);
-            m->db = NULL;
+        if (mpm_compile(m, b, hsof, exprs, flags, hsids, lens, &m->db, &m->minlen, errbuf) !=
+            CANH_OK)
             goto fail;
-        }
-        size_t dbsize = 0;
-        if (hs_database_size(m->db, &dbsize) == HS_SUCCESS)
-            m->memuse += dbsize;
     }
     free(cnt);
     free(hsof);
@@ -552,6 +581,8 @@ int mpm_scan(const struct mpm *m, struct mpm_thread *t, const uint8_t *data, uin
         mpm_thread_add(t, m->always[i]);
     if (m->db == NULL || len < m->minlen)
         return CANH_OK;
+    if (len > m->scan_max)
+        len = m->scan_max; /* no pattern can matter beyond */
     t->cur = m;
     hs_error_t rc = hs_scan(m->db, (const char *)data, len, 0, t->scratch, mpm_on_match, t);
     return rc == HS_SUCCESS ? CANH_OK : CANH_ERR;

@@ -72,6 +72,13 @@ void mpm_builder_free(struct mpm_builder *b);
 int mpm_builder_add(struct mpm_builder *b, const uint8_t *pat, uint32_t len, bool nocase,
                     uint32_t id);
 
+/* As mpm_builder_add, for a pattern that only matters when it ends at or before byte
+ * 'end' of the buffer (a content with depth, startswith, or within from the start:
+ * file magic, protocol headers), or anywhere (UINT32_MAX). When every pattern of an
+ * mpm is bounded so, mpm_scan reads the buffer only up to the largest bound. */
+int mpm_builder_add_bounded(struct mpm_builder *b, const uint8_t *pat, uint32_t len, bool nocase,
+                            uint32_t end, uint32_t id);
+
 /* Number of distinct patterns in the builder so far. */
 uint32_t mpm_builder_count(const struct mpm_builder *b);
 

@@ -1092,11 +1092,11 @@ void detect_run_tx(struct detect_thread *dt, int dir, const struct detect_tx *tx
     /* Prefilter: every variant of this protocol and direction with a database, except
      * those already scanned in their final form (rules they brought in that may still
      * match are in the pending list). */
-    for (uint16_t v = 0; v < de->nvariants; v++) {
+    uint16_t nvars = tx->alproto < ALPROTO_MAX ? de->ntxvars[tx->alproto][dir] : 0;
+    for (uint16_t vi = 0; vi < nvars; vi++) {
+        uint16_t v = de->txvars[tx->alproto][dir][vi];
         const struct detect_variant *var = &de->variants[v];
         const struct detect_group *g = &de->txg[v][dir];
-        if (g->mpm == NULL || detect_buffers[var->buf].alproto != tx->alproto)
-            continue;
         if (v < 64 && (td->final_scanned[dir] >> v) & 1)
             continue;
         struct sig_buf sb = { .buf = var->buf, .ntransforms = var->ntransforms };

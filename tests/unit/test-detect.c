@@ -8,6 +8,8 @@
 
 #include "detect/detect.h"
 #include "detect/detect-int.h"
+#include "detect/detect-inspect.h"
+#include "detect/detect-pcre.h"
 #include "detect/detect-run.h"
 #include "flow/flow.h"
 #include "test.h"
@@ -444,6 +446,132 @@ static void test_threshold_config(void)
     unlink(path);
 }
 
+/* The inspection's memos (remembered searches, remembered failures of the rest of a
+ * list) change how much is searched, never the answer: random lists of contents and
+ * pcres over random buffers give the same result, the same step count and the same
+ * recursion-limit verdict with and without them. */
+static uint32_t rnd_state = 12345;
+static uint32_t rnd(uint32_t n)
+{
+    rnd_state = rnd_state * 1103515245u + 12345u;
+    return (rnd_state >> 8) % n;
+}
+
+static void test_inspect_memo(void)
+{
+    static const char *alpha = "abcA";
+    enum { NRULES = 300, NBUFS = 40 };
+    char *text = malloc(NRULES * 400);
+    size_t o = 0;
+    for (int r = 0; r < NRULES; r++) {
+        o += (size_t)sprintf(text + o, "alert tcp any any -> any any (msg:\"m\"; ");
+        int ne = 2 + (int)rnd(5);
+        for (int e = 0; e < ne; e++) {
+            if (e > 0 && rnd(6) == 0) {
+                static const char *pc[] = { "/^a/R", "/b+c/R", "/^[ab]{1,3}c/R", "/A/iR" };
+                o += (size_t)sprintf(text + o, "pcre:\"%s\"; ", pc[rnd(4)]);
+                continue;
+            }
+            char pat[4];
+            int pl = 1 + (int)rnd(2);
+            for (int k = 0; k < pl; k++)
+                pat[k] = alpha[rnd(4)];
+            pat[pl] = 0;
+            bool neg = e > 0 && rnd(8) == 0;
+            o += (size_t)sprintf(text + o, "content:%s\"%s\"; ", neg ? "!" : "", pat);
+            if (rnd(3) == 0)
+                o += (size_t)sprintf(text + o, "nocase; ");
+            if (e == 0) {
+                if (rnd(4) == 0)
+                    o += (size_t)sprintf(text + o, "offset:%u; ", rnd(5));
+                if (rnd(4) == 0)
+                    o += (size_t)sprintf(text + o, "depth:%u; ", 20 + rnd(200));
+            } else {
+                o += (size_t)sprintf(text + o, "distance:%d; ", (int)rnd(4) - (rnd(5) == 0 ? 2 : 0));
+                if (rnd(3) == 0)
+                    o += (size_t)sprintf(text + o, "within:%u; ", pl + rnd(30));
+            }
+        }
+        o += (size_t)sprintf(text + o, "sid:%d;)\n", r + 1);
+    }
+    struct detect_load_stats st;
+    struct detect_engine *de = load(text, &st);
+    free(text);
+    CHECK(de != NULL && st.loaded == NRULES);
+    if (de == NULL)
+        return;
+    char err[CANH_ERRBUF_SIZE];
+    static struct inspect_ctx a, b;
+    a.pcre_thread = detect_pcre_thread_new(de->pcre_max_pairs, err);
+    b.pcre_thread = detect_pcre_thread_new(de->pcre_max_pairs, err);
+    b.memo_off = true;
+    static uint8_t buf[4000];
+    int diff = 0, limited = 0, matched = 0;
+    for (int i = 0; i < NBUFS; i++) {
+        /* short buffers, and long ones dense with occurrences (the recursion limit) */
+        uint32_t len = i % 4 == 3 ? 1000 + rnd(3000) : rnd(300);
+        for (uint32_t k = 0; k < len; k++)
+            buf[k] = (uint8_t)alpha[rnd(i % 2 ? 2 : 4)];
+        for (uint32_t r = 0; r < de->nsigs; r++) {
+            const struct sig *s = de->sigs[r];
+            const struct sm_list *l = &s->bufs[0].list;
+            bool ra = detect_inspect_buffer(&a, l, buf, len);
+            bool rb = detect_inspect_buffer(&b, l, buf, len);
+            if (ra != rb || a.steps != b.steps || a.limited != b.limited) {
+                if (diff++ < 3)
+                    fprintf(stderr, "  memo differs: sid %u buffer %d (len %u): %d/%d steps %u/%u limited %d/%d\n",
+                            s->sid, i, len, ra, rb, a.steps, b.steps, a.limited, b.limited);
+            }
+            limited += a.limited;
+            matched += ra;
+        }
+    }
+    CHECK(diff == 0);
+    /* the random cases reach both answers and the limit */
+    CHECK(matched > 100 && matched < NRULES * NBUFS - 100);
+    CHECK(limited > 0);
+    detect_pcre_thread_free(a.pcre_thread);
+    detect_pcre_thread_free(b.pcre_thread);
+    detect_engine_free(de);
+}
+
+/* The prefilter reads a buffer only as far as its patterns can matter (depth, or within
+ * on a first element): a pattern near the start is found there, one further is not
+ * needed, and a rule with an unbounded pattern in the same group still sees the whole
+ * packet. Verdicts as without the bound. */
+static void test_prefilter_bounds(void)
+{
+    static const char elf[] = "alert tcp any any -> any any (msg:\"elf\"; content:\"|7f|ELF\"; depth:4; sid:1;)";
+    static const char gif[] = "alert tcp any any -> any any (msg:\"gif\"; content:\"GIF89a\"; within:6; sid:2;)";
+    static const char off[] = "alert tcp any any -> any any (msg:\"off\"; content:\"PK|03 04|\"; offset:30; depth:4; sid:3;)";
+    MATCH(elf, "\x7f" "ELF and then some");
+    NOMATCH(elf, "junk \x7f" "ELF");
+    MATCH(gif, "GIF89a....");
+    NOMATCH(gif, ".GIF89a...");
+    MATCH("alert tcp any any -> any any (content:\"GIF89a\"; distance:4; within:6; sid:5;)", "....GIF89a..");
+    NOMATCH("alert tcp any any -> any any (content:\"GIF89a\"; distance:4; within:6; sid:5;)", ".....GIF89a.");
+    char buf[80];
+    memset(buf, '.', sizeof(buf) - 1);
+    buf[sizeof(buf) - 1] = 0;
+    memcpy(buf + 30, "PK\x03\x04", 4);
+    MATCH(off, buf);
+    memcpy(buf + 30, "....", 4);
+    memcpy(buf + 31, "PK\x03\x04", 4);
+    NOMATCH(off, buf);
+    /* with an unbounded rule beside, both verdicts hold over a long buffer */
+    char two[400];
+    snprintf(two, sizeof(two), "%s\n%s\nalert tcp any any -> any any (msg:\"far\"; content:\"tail-marker\"; sid:4;)", elf, gif);
+    static char longp[2100];
+    memset(longp, 'a', sizeof(longp) - 1);
+    memcpy(longp, "GIF89a", 6);
+    memcpy(longp + 2000, "tail-marker", 11);
+    CHECK_EQ(pkt(two, longp), 2);
+    memcpy(longp, "\x7f" "ELF..", 6);
+    CHECK_EQ(pkt(two, longp), 2);
+    memcpy(longp, "aaaaaa", 6);
+    CHECK_EQ(pkt(two, longp), 1);
+}
+
 int main(void)
 {
     test_content();
@@ -456,6 +584,8 @@ int main(void)
     test_pcre_byte();
     test_threshold();
     test_threshold_config();
+    test_inspect_memo();
+    test_prefilter_bounds();
     if (rule_fd >= 0) {
         close(rule_fd);
         unlink(rule_path);

@@ -497,11 +497,56 @@ static void test_random(void)
            hits, mismatches);
 }
 
+/* Bounded patterns (mpm_builder_add_bounded): while every pattern is bounded, only the
+ * buffer up to the largest bound is read; one unbounded addition of a pattern (by
+ * another rule) makes the whole buffer count again. */
+static void test_bounded(void)
+{
+    char err[CANH_ERRBUF_SIZE] = "";
+    struct mpm_builder *b = mpm_builder_new();
+    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"MZ", 2, false, 2, 1), CANH_OK);
+    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"PK", 2, false, 10, 2), CANH_OK);
+    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"xyz", 3, false, 2, 3), CANH_OK); /* end < len */
+    struct mpm *m = build(b);
+    b = mpm_builder_new();
+    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"MZ", 2, false, 2, 1), CANH_OK);
+    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"PK", 2, false, 10, 2), CANH_OK);
+    struct mpm *m2 = build(b);
+    b = mpm_builder_new();
+    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"MZ", 2, false, 2, 1), CANH_OK);
+    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"MZ", 2, false, UINT32_MAX, 4), CANH_OK);
+    struct mpm *m3 = build(b);
+    struct mpm *all[3] = { m, m2, m3 };
+    struct mpm_thread *t = mpm_thread_new(4, all, 3, err);
+    CHECK(m != NULL && m2 != NULL && m3 != NULL && t != NULL);
+    if (m == NULL || m2 == NULL || m3 == NULL || t == NULL)
+        return;
+    /* m: xyz is unbounded (its bound cannot be), so the whole buffer is read */
+    CHECK_EQ(scan(m, t, "........PK....MZ..xyz"), CANH_OK);
+    CHECK_STR(cands(t), "1,2,3");
+    mpm_thread_reset(t);
+    /* m2: read up to byte 10 only: PK ends at 10, MZ beyond is not reported */
+    CHECK_EQ(scan(m2, t, "MZ......PK....MZ.."), CANH_OK);
+    CHECK_STR(cands(t), "1,2");
+    mpm_thread_reset(t);
+    CHECK_EQ(scan(m2, t, ".........PK"), CANH_OK); /* PK ends at 11 */
+    CHECK_STR(cands(t), "");
+    mpm_thread_reset(t);
+    /* m3: MZ added unbounded too: found anywhere, for both ids */
+    CHECK_EQ(scan(m3, t, "..............MZ"), CANH_OK);
+    CHECK_STR(cands(t), "1,4");
+    mpm_thread_free(t);
+    mpm_free(m);
+    mpm_free(m2);
+    mpm_free(m3);
+}
+
 int main(void)
 {
     test_platform();
     test_dedup_and_order();
     test_bytes();
+    test_bounded();
     test_empty();
     test_limits();
     test_shared_scratch();
