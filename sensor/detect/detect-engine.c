@@ -282,7 +282,8 @@ static int mb_add(struct mpm_builder *mb, const struct detect_content *c, uint32
         pat += c->chop_off;
         len = c->chop_len;
     }
-    return mpm_builder_add_bounded(mb, pat, len, (c->flags & CT_NOCASE) != 0, c->mpm_end, num);
+    return mpm_builder_add_bounded(mb, pat, len, (c->flags & CT_NOCASE) != 0, c->mpm_end,
+                                   c->mpm_max_len, num);
 }
 
 static int gb_add_pattern(struct group_build *g, const struct detect_content *c, uint32_t num)

@@ -190,6 +190,8 @@ struct detect_content {
     uint32_t mpm_end;        /* prefilter pattern: it can only match ending at or before
                                 this byte of the buffer (UINT32_MAX: anywhere; 0 when the
                                 content is not a prefilter pattern) */
+    uint32_t mpm_max_len;    /* prefilter pattern of the payload: the largest payload the
+                                rule can match (its dsize), or UINT32_MAX */
     struct spm *spm;
 };
 

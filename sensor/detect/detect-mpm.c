@@ -31,6 +31,7 @@ struct mpm_pat {
     uint32_t len;
     uint32_t hash;
     uint32_t end;      /* the largest end of its additions (UINT32_MAX: anywhere) */
+    uint32_t max_len;  /* the largest buffer length its additions can match in */
     bool nocase;       /* bytes are stored lowercased */
 };
 
@@ -53,6 +54,11 @@ struct mpm_builder {
 struct mpm {
     hs_database_t *db;   /* NULL when no non-empty pattern */
     uint32_t scan_max;   /* every pattern ends within this many bytes: scan no further */
+    /* Buffers longer than MPM_SMALL_BUF: some patterns only matter in shorter ones
+     * (dsize); db_big holds the others (NULL: none), for those buffers. */
+    bool split_small;
+    hs_database_t *db_big;
+    uint32_t scan_max_big, minlen_big;
     uint32_t npat;       /* Hyperscan patterns */
     uint32_t *start;     /* npat + 1 entries */
     uint32_t *ids;       /* ids of pattern i: ids[start[i], start[i+1]), ascending */
@@ -181,11 +187,11 @@ static int mpm_builder_reserve(struct mpm_builder *b, uint32_t len)
 int mpm_builder_add(struct mpm_builder *b, const uint8_t *pat, uint32_t len, bool nocase,
                     uint32_t id)
 {
-    return mpm_builder_add_bounded(b, pat, len, nocase, UINT32_MAX, id);
+    return mpm_builder_add_bounded(b, pat, len, nocase, UINT32_MAX, UINT32_MAX, id);
 }
 
 int mpm_builder_add_bounded(struct mpm_builder *b, const uint8_t *pat, uint32_t len, bool nocase,
-                            uint32_t end, uint32_t id)
+                            uint32_t end, uint32_t max_len, uint32_t id)
 {
     if (len > MPM_PATTERN_MAX || id > MPM_ID_MAX || b->nents >= MPM_MAX_ENTRIES)
         return CANH_ELIMIT;
@@ -210,6 +216,8 @@ int mpm_builder_add_bounded(struct mpm_builder *b, const uint8_t *pat, uint32_t 
     }
     if (end < len)
         end = UINT32_MAX; /* cannot be: take it as unbounded */
+    if (max_len < len)
+        max_len = UINT32_MAX;
     uint32_t h = mpm_hash(key, len, nocase);
     uint32_t s = h & b->mask;
     uint32_t found = UINT32_MAX;
@@ -227,11 +235,14 @@ int mpm_builder_add_bounded(struct mpm_builder *b, const uint8_t *pat, uint32_t 
             return CANH_ELIMIT;
         found = b->npats++;
         b->pats[found] = (struct mpm_pat){ .off = b->nbytes, .len = len, .hash = h,
-                                           .end = end, .nocase = nocase };
+                                           .end = end, .max_len = max_len, .nocase = nocase };
         b->nbytes += len;
         b->slots[s] = found + 1u;
-    } else if (end > b->pats[found].end) {
-        b->pats[found].end = end;
+    } else {
+        if (end > b->pats[found].end)
+            b->pats[found].end = end;
+        if (max_len > b->pats[found].max_len)
+            b->pats[found].max_len = max_len;
     }
     b->ents[b->nents++] = (struct mpm_entry){ .pat = found, .id = id };
     return CANH_OK;
@@ -298,22 +309,24 @@ static void mpm_describe(const struct mpm_builder *b, const struct mpm_pat *p, c
                  p->nocase ? ", nocase" : "");
 }
 
-/* Compiles the non-empty patterns (hsof: builder pattern -> Hyperscan id) into '*db';
- * '*minlen' gets the shortest, m->scan_max the largest end. The arrays are scratch of
+/* Compiles the non-empty patterns (hsof: builder pattern -> Hyperscan id) into '*db',
+ * all of them or ('big') those that can matter in buffers longer than MPM_SMALL_BUF;
+ * '*minlen' gets the shortest, '*scan_max' the largest end. The arrays are scratch of
  * npat entries. */
-static int mpm_compile(struct mpm *m, const struct mpm_builder *b, const uint32_t *hsof,
+static int mpm_compile(struct mpm *m, const struct mpm_builder *b, const uint32_t *hsof, bool big,
                        const char **exprs, unsigned *flags, unsigned *hsids, size_t *lens,
-                       hs_database_t **db, uint32_t *minlen, char errbuf[CANH_ERRBUF_SIZE])
+                       hs_database_t **db, uint32_t *minlen, uint32_t *scan_max,
+                       char errbuf[CANH_ERRBUF_SIZE])
 {
     uint32_t n = 0;
     *minlen = UINT32_MAX;
-    m->scan_max = 0;
+    *scan_max = 0;
     for (uint32_t i = 0; i < b->npats; i++) {
         const struct mpm_pat *p = &b->pats[i];
-        if (p->len == 0)
+        if (p->len == 0 || (big && p->max_len <= MPM_SMALL_BUF))
             continue;
-        if (p->end > m->scan_max)
-            m->scan_max = p->end;
+        if (p->end > *scan_max)
+            *scan_max = p->end;
         exprs[n] = (const char *)b->bytes + p->off;
         lens[n] = p->len;
         hsids[n] = hsof[i];
@@ -424,9 +437,20 @@ struct mpm *mpm_build(struct mpm_builder *b, char errbuf[CANH_ERRBUF_SIZE])
         lens = malloc((size_t)m->npat * sizeof(*lens));
         if (exprs == NULL || flags == NULL || hsids == NULL || lens == NULL)
             goto nomem;
-        if (mpm_compile(m, b, hsof, exprs, flags, hsids, lens, &m->db, &m->minlen, errbuf) !=
-            CANH_OK)
+        if (mpm_compile(m, b, hsof, false, exprs, flags, hsids, lens, &m->db, &m->minlen,
+                        &m->scan_max, errbuf) != CANH_OK)
             goto fail;
+        /* Patterns only for short buffers (dsize): a second database without them. */
+        uint32_t nbig = 0;
+        for (uint32_t i = 0; i < np; i++)
+            if (b->pats[i].len > 0 && b->pats[i].max_len > MPM_SMALL_BUF)
+                nbig++;
+        if (nbig < m->npat) {
+            m->split_small = true;
+            if (nbig > 0 && mpm_compile(m, b, hsof, true, exprs, flags, hsids, lens, &m->db_big,
+                                        &m->minlen_big, &m->scan_max_big, errbuf) != CANH_OK)
+                goto fail;
+        }
     }
     free(cnt);
     free(hsof);
@@ -455,6 +479,7 @@ void mpm_free(struct mpm *m)
     if (m == NULL)
         return;
     hs_free_database(m->db);
+    hs_free_database(m->db_big);
     free(m->start);
     free(m->ids);
     free(m->always);
@@ -513,6 +538,8 @@ struct mpm_thread *mpm_thread_new(uint32_t max_id, struct mpm *const *mpms, size
         if (m->db == NULL)
             continue;
         hs_error_t rc = hs_alloc_scratch(m->db, &t->scratch);
+        if (rc == HS_SUCCESS && m->db_big != NULL)
+            rc = hs_alloc_scratch(m->db_big, &t->scratch);
         if (rc != HS_SUCCESS) {
             snprintf(errbuf, CANH_ERRBUF_SIZE, "Hyperscan scratch for matcher %zu: %s", i,
                      rc == HS_NOMEM ? "out of memory" : "failed");
@@ -579,12 +606,19 @@ int mpm_scan(const struct mpm *m, struct mpm_thread *t, const uint8_t *data, uin
         return CANH_OK;
     for (uint32_t i = 0; i < m->nalways; i++)
         mpm_thread_add(t, m->always[i]);
-    if (m->db == NULL || len < m->minlen)
+    const hs_database_t *db = m->db;
+    uint32_t minlen = m->minlen, scan_max = m->scan_max;
+    if (m->split_small && len > MPM_SMALL_BUF) {
+        db = m->db_big;
+        minlen = m->minlen_big;
+        scan_max = m->scan_max_big;
+    }
+    if (db == NULL || len < minlen)
         return CANH_OK;
-    if (len > m->scan_max)
-        len = m->scan_max; /* no pattern can matter beyond */
+    if (len > scan_max)
+        len = scan_max; /* no pattern can matter beyond */
     t->cur = m;
-    hs_error_t rc = hs_scan(m->db, (const char *)data, len, 0, t->scratch, mpm_on_match, t);
+    hs_error_t rc = hs_scan(db, (const char *)data, len, 0, t->scratch, mpm_on_match, t);
     return rc == HS_SUCCESS ? CANH_OK : CANH_ERR;
 }
 

@@ -74,10 +74,14 @@ int mpm_builder_add(struct mpm_builder *b, const uint8_t *pat, uint32_t len, boo
 
 /* As mpm_builder_add, for a pattern that only matters when it ends at or before byte
  * 'end' of the buffer (a content with depth, startswith, or within from the start:
- * file magic, protocol headers), or anywhere (UINT32_MAX). When every pattern of an
- * mpm is bounded so, mpm_scan reads the buffer only up to the largest bound. */
+ * file magic, protocol headers), and in buffers of at most 'max_len' bytes (a rule's
+ * dsize); UINT32_MAX for either: no such bound. When every pattern of an mpm is
+ * bounded by an end, mpm_scan reads the buffer only up to the largest; patterns for
+ * buffers of at most MPM_SMALL_BUF bytes are left out of the scan of longer ones (a
+ * second database, without them). */
+#define MPM_SMALL_BUF 256u
 int mpm_builder_add_bounded(struct mpm_builder *b, const uint8_t *pat, uint32_t len, bool nocase,
-                            uint32_t end, uint32_t id);
+                            uint32_t end, uint32_t max_len, uint32_t id);
 
 /* Number of distinct patterns in the builder so far. */
 uint32_t mpm_builder_count(const struct mpm_builder *b);

@@ -491,6 +491,28 @@ static uint32_t pattern_strength(const uint8_t *p, uint32_t len)
     return s;
 }
 
+/* The largest payload length the rule's dsize allows, or UINT32_MAX. */
+static uint32_t dsize_max(const struct sig *s)
+{
+    uint32_t max = UINT32_MAX;
+    for (unsigned i = 0; i < s->match.n; i++) {
+        if (s->match.v[i].type != SM_DSIZE)
+            continue;
+        const struct detect_num *d = s->match.v[i].ctx;
+        uint64_t hi = UINT32_MAX;
+        switch (d->mode) {
+        case NUM_EQ: hi = d->a; break;
+        case NUM_LT: hi = d->a ? d->a - 1 : 0; break;
+        case NUM_LE: hi = d->a; break;
+        case NUM_RANGE: hi = d->b ? d->b - 1 : 0; break;
+        default: break;
+        }
+        if (hi < max)
+            max = (uint32_t)hi;
+    }
+    return max;
+}
+
 /* Chooses the prefilter pattern: the content marked fast_pattern; otherwise, among
  * non-negated contents, those of the most specific buffer (any application-layer
  * buffer before the payload), the strongest (pattern_strength), then the longest,
@@ -559,6 +581,8 @@ chosen:
         s->fp_buf = (int16_t)best_buf;
         ((struct detect_content *)best)->flags |= CT_MPM;
         ((struct detect_content *)best)->mpm_end = content_end(best, best_i);
+        ((struct detect_content *)best)->mpm_max_len =
+            best_buf == DETECT_BUF_PAYLOAD ? dsize_max(s) : UINT32_MAX;
     } else {
         s->fp_buf = -1;
     }

@@ -504,17 +504,17 @@ static void test_bounded(void)
 {
     char err[CANH_ERRBUF_SIZE] = "";
     struct mpm_builder *b = mpm_builder_new();
-    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"MZ", 2, false, 2, 1), CANH_OK);
-    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"PK", 2, false, 10, 2), CANH_OK);
-    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"xyz", 3, false, 2, 3), CANH_OK); /* end < len */
+    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"MZ", 2, false, 2, UINT32_MAX, 1), CANH_OK);
+    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"PK", 2, false, 10, UINT32_MAX, 2), CANH_OK);
+    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"xyz", 3, false, 2, UINT32_MAX, 3), CANH_OK); /* end < len */
     struct mpm *m = build(b);
     b = mpm_builder_new();
-    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"MZ", 2, false, 2, 1), CANH_OK);
-    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"PK", 2, false, 10, 2), CANH_OK);
+    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"MZ", 2, false, 2, UINT32_MAX, 1), CANH_OK);
+    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"PK", 2, false, 10, UINT32_MAX, 2), CANH_OK);
     struct mpm *m2 = build(b);
     b = mpm_builder_new();
-    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"MZ", 2, false, 2, 1), CANH_OK);
-    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"MZ", 2, false, UINT32_MAX, 4), CANH_OK);
+    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"MZ", 2, false, 2, UINT32_MAX, 1), CANH_OK);
+    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"MZ", 2, false, UINT32_MAX, UINT32_MAX, 4), CANH_OK);
     struct mpm *m3 = build(b);
     struct mpm *all[3] = { m, m2, m3 };
     struct mpm_thread *t = mpm_thread_new(4, all, 3, err);
@@ -539,6 +539,40 @@ static void test_bounded(void)
     mpm_free(m);
     mpm_free(m2);
     mpm_free(m3);
+
+    /* patterns for short buffers only (dsize): not reported in longer ones; a pattern
+     * also added without that bound is */
+    b = mpm_builder_new();
+    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"small", 5, false, UINT32_MAX, 100, 1), CANH_OK);
+    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"both", 4, false, UINT32_MAX, 50, 2), CANH_OK);
+    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"both", 4, false, UINT32_MAX, UINT32_MAX, 3), CANH_OK);
+    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"any", 3, false, UINT32_MAX, UINT32_MAX, 4), CANH_OK);
+    m = build(b);
+    b = mpm_builder_new();
+    CHECK_EQ(mpm_builder_add_bounded(b, (const uint8_t *)"only", 4, false, UINT32_MAX, 20, 1), CANH_OK);
+    m2 = build(b);
+    struct mpm *two[2] = { m, m2 };
+    t = mpm_thread_new(4, two, 2, err);
+    CHECK(m != NULL && m2 != NULL && t != NULL);
+    if (m == NULL || m2 == NULL || t == NULL)
+        return;
+    static char longbuf[MPM_SMALL_BUF + 2];
+    memset(longbuf, '.', sizeof(longbuf) - 1);
+    memcpy(longbuf, "small both any only", 19);
+    CHECK_EQ(scan(m, t, "small both any"), CANH_OK);
+    CHECK_STR(cands(t), "1,2,3,4");
+    mpm_thread_reset(t);
+    CHECK_EQ(scan(m, t, longbuf), CANH_OK);
+    CHECK_STR(cands(t), "2,3,4");
+    mpm_thread_reset(t);
+    CHECK_EQ(scan(m2, t, "only"), CANH_OK);
+    CHECK_STR(cands(t), "1");
+    mpm_thread_reset(t);
+    CHECK_EQ(scan(m2, t, longbuf), CANH_OK); /* every pattern is for short buffers: no scan */
+    CHECK_STR(cands(t), "");
+    mpm_thread_free(t);
+    mpm_free(m);
+    mpm_free(m2);
 }
 
 int main(void)
