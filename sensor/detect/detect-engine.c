@@ -669,11 +669,10 @@ static bool sig_has_dsize(const struct sig *s)
 static int build_groups(struct detect_engine *de, struct detect_load_stats *st,
                         char errbuf[CANH_ERRBUF_SIZE])
 {
-    struct group_build pkt[DG_PROTO_MAX][2], pkt_s[2], pkt_all[2], stream[2], proto[ALPROTO_MAX][2];
+    struct group_build pkt[DG_PROTO_MAX][2], pkt_all[2], stream[2], proto[ALPROTO_MAX][2];
     struct group_build *txb = NULL;
     memset(pkt, 0, sizeof(pkt));
     memset(stream, 0, sizeof(stream));
-    memset(pkt_s, 0, sizeof(pkt_s));
     memset(pkt_all, 0, sizeof(pkt_all));
     for (int d = 0; d < 2; d++) {
         pkt[DG_PROTO_TCP][d].split = pkt[DG_PROTO_UDP][d].split = true;
@@ -771,8 +770,7 @@ static int build_groups(struct detect_engine *de, struct detect_load_stats *st,
                 if (s->proto != 0 && proto_class(s->proto) != pcl)
                     continue;
                 /* a streamable rule sees TCP packets' payload only without a stream */
-                struct group_build *gb = stream_ok && pcl == DG_PROTO_TCP ? &pkt_s[d] : &pkt[pcl][d];
-                if (add_to(gb, s) != CANH_OK)
+                if (!(stream_ok && pcl == DG_PROTO_TCP) && add_to(&pkt[pcl][d], s) != CANH_OK)
                     goto out;
                 if (pcl == DG_PROTO_TCP && add_to(&pkt_all[d], s) != CANH_OK)
                     goto out;
@@ -791,8 +789,6 @@ static int build_groups(struct detect_engine *de, struct detect_load_stats *st,
             rc = finish_group(de, &pkt[pcl][d], &de->pkt[pcl][d], errbuf);
         if (rc == CANH_OK)
             rc = finish_group(de, &stream[d], &de->stream[d], errbuf);
-        if (rc == CANH_OK)
-            rc = finish_group(de, &pkt_s[d], &de->pkt_s[d], errbuf);
         if (rc == CANH_OK)
             rc = finish_group(de, &pkt_all[d], &de->pkt_all[d], errbuf);
         for (int a = 0; a < ALPROTO_MAX && rc == CANH_OK; a++)
@@ -828,8 +824,6 @@ done:
         free(stream[d].pats);
         mpm_builder_free(stream[d].mb);
         free(stream[d].always);
-        mpm_builder_free(pkt_s[d].mb);
-        free(pkt_s[d].always);
         mpm_builder_free(pkt_all[d].mb);
         free(pkt_all[d].always);
         for (int a = 0; a < ALPROTO_MAX; a++) {
@@ -970,7 +964,6 @@ void detect_engine_free(struct detect_engine *de)
         for (int p = 0; p < DG_PROTO_MAX; p++)
             group_free(&de->pkt[p][d]);
         group_free(&de->stream[d]);
-        group_free(&de->pkt_s[d]);
         group_free(&de->pkt_all[d]);
         for (int a = 0; a < ALPROTO_MAX; a++)
             group_free(&de->tx_proto[a][d]);

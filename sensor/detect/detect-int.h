@@ -372,12 +372,10 @@ struct detect_engine {
     unsigned alert_max;
     bool raw_stream;
 
-    /* packet rules by protocol and direction: those that never look at the stream,
-     * and (TCP) those that look at a packet's payload only when it was not added to a
-     * stream (pkt_s) */
+    /* packet rules by protocol and direction: those that never look at the stream;
+     * and for TCP packets without a stream, every TCP payload rule (pkt_all) */
     struct detect_group pkt[DG_PROTO_MAX][2];
-    struct detect_group pkt_s[2];
-    struct detect_group pkt_all[2];  /* pkt[TCP] and pkt_s together: TCP packets without a stream */
+    struct detect_group pkt_all[2];
     /* raw stream rules, TCP only, by direction */
     struct detect_group stream[2];
     /* transaction rules: per inspection variant (buffer + transforms) of their fast
