@@ -612,6 +612,22 @@ static int finish_group(struct detect_engine *de, struct group_build *gb, struct
         }
         for (uint32_t i = 0; i < g->nalways; i++)
             make_pf(de->sigs[g->always[i]], &g->pf[i]);
+        /* most such rules name a port or a few (ET SCAN ... to 1433): a packet to none
+         * of them skips the walk */
+        bool every = false;
+        for (uint32_t i = 0; i < g->nalways; i++)
+            every = every || (g->pf[i].dp_lo == 0 && g->pf[i].dp_hi == 65535);
+        if (!every) {
+            g->pf_ports = calloc(65536 / 64, sizeof(uint64_t));
+            if (g->pf_ports == NULL) {
+                snprintf(errbuf, CANH_ERRBUF_SIZE, "out of memory");
+                return CANH_ENOMEM;
+            }
+            for (uint32_t i = 0; i < g->nalways; i++)
+                for (uint32_t p = g->pf[i].dp_lo; p <= g->pf[i].dp_hi; p++)
+                    g->pf_ports[p >> 6] |= 1ull << (p & 63);
+            de->memuse += 65536 / 8;
+        }
         de->memuse += g->nalways * sizeof(*g->pf);
     }
     if (gb->mb != NULL) {
@@ -950,6 +966,7 @@ static void group_free(struct detect_group *g)
     portmap_free(g->pm_sp);
     mpm_free(g->mpm);
     free(g->pf);
+    free(g->pf_ports);
     free(g->always);
 }
 

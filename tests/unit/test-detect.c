@@ -572,6 +572,34 @@ static void test_prefilter_bounds(void)
     CHECK_EQ(pkt(two, longp), 1);
 }
 
+/* Rules without a pattern run on every packet of their group, after a first test; a
+ * group whose rules all name ports skips packets to other ports at once. */
+static void test_patternless_ports(void)
+{
+    static const char two[] =
+        "alert tcp any any -> any 22 (msg:\"ssh syn\"; flags:S; sid:1;)\n"
+        "alert tcp any any -> any [5900:5920,1433] (msg:\"vnc\"; flags:S; sid:2;)";
+    struct pkt_spec ps = default_pkt;
+    ps.tcp_flags = 0x02;
+    ps.dport = 22;
+    CHECK_EQ(run_pkt(two, "", 0, &ps), 1);
+    ps.dport = 5910;
+    CHECK_EQ(run_pkt(two, "", 0, &ps), 1);
+    ps.dport = 1433;
+    CHECK_EQ(run_pkt(two, "", 0, &ps), 1);
+    ps.dport = 23;
+    CHECK_EQ(run_pkt(two, "", 0, &ps), 0);
+    ps.dport = 5921;
+    CHECK_EQ(run_pkt(two, "", 0, &ps), 0);
+    /* with a rule for any port beside them, every port is walked */
+    char three[512];
+    snprintf(three, sizeof(three), "%s\nalert tcp any any -> any any (msg:\"syn\"; flags:S; sid:3;)", two);
+    ps.dport = 23;
+    CHECK_EQ(run_pkt(three, "", 0, &ps), 1);
+    ps.dport = 22;
+    CHECK_EQ(run_pkt(three, "", 0, &ps), 2);
+}
+
 int main(void)
 {
     test_content();
@@ -586,6 +614,7 @@ int main(void)
     test_threshold_config();
     test_inspect_memo();
     test_prefilter_bounds();
+    test_patternless_ports();
     if (rule_fd >= 0) {
         close(rule_fd);
         unlink(rule_path);
