@@ -363,7 +363,7 @@ static void make_pf(const struct sig *s, struct detect_pf *pf)
             } else if (f->mode == '!') {
                 pf->forbid |= f->set;
             }
-        } else if (m->type == SM_IP_PROTO) {
+        } else if (m->type == SM_IP_PROTO && ((const struct detect_num *)m->ctx)->mode == NUM_EQ) {
             pf->ipproto = (uint8_t)((const struct detect_num *)m->ctx)->a;
         } else if (m->type == SM_DSIZE) {
             const struct detect_num *d = m->ctx;
@@ -612,21 +612,35 @@ static int finish_group(struct detect_engine *de, struct group_build *gb, struct
         }
         for (uint32_t i = 0; i < g->nalways; i++)
             make_pf(de->sigs[g->always[i]], &g->pf[i]);
-        /* most such rules name a port or a few (ET SCAN ... to 1433): a packet to none
-         * of them skips the walk */
+        /* most such rules name a port or a few (ET SCAN ... to 1433; replies from
+         * 3389): a packet to and from none of them skips the walk */
         bool every = false;
-        for (uint32_t i = 0; i < g->nalways; i++)
-            every = every || (g->pf[i].dp_lo == 0 && g->pf[i].dp_hi == 65535);
+        for (uint32_t i = 0; i < g->nalways; i++) {
+            const struct sig *r = de->sigs[g->always[i]];
+            bool sp_any = (r->flags & (SIG_SP_ANY | SIG_BIDIR)) != 0;
+            every = every || (g->pf[i].dp_lo == 0 && g->pf[i].dp_hi == 65535 && sp_any);
+        }
         if (!every) {
-            g->pf_ports = calloc(65536 / 64, sizeof(uint64_t));
+            g->pf_ports = calloc(2 * 65536 / 64, sizeof(uint64_t));
             if (g->pf_ports == NULL) {
                 snprintf(errbuf, CANH_ERRBUF_SIZE, "out of memory");
                 return CANH_ENOMEM;
             }
-            for (uint32_t i = 0; i < g->nalways; i++)
-                for (uint32_t p = g->pf[i].dp_lo; p <= g->pf[i].dp_hi; p++)
-                    g->pf_ports[p >> 6] |= 1ull << (p & 63);
-            de->memuse += 65536 / 8;
+            uint64_t *dpm = g->pf_ports, *spm = g->pf_ports + 65536 / 64;
+            for (uint32_t i = 0; i < g->nalways; i++) {
+                const struct sig *r = de->sigs[g->always[i]];
+                if (!(g->pf[i].dp_lo == 0 && g->pf[i].dp_hi == 65535)) {
+                    for (uint32_t p = g->pf[i].dp_lo; p <= g->pf[i].dp_hi; p++)
+                        dpm[p >> 6] |= 1ull << (p & 63);
+                    continue;
+                }
+                uint32_t n;
+                const struct port_range *sr = port_set_ranges(r->sp, &n);
+                for (uint32_t k = 0; k < n; k++)
+                    for (uint32_t p = sr[k].lo; p <= sr[k].hi; p++)
+                        spm[p >> 6] |= 1ull << (p & 63);
+            }
+            de->memuse += 2 * 65536 / 8;
         }
         de->memuse += g->nalways * sizeof(*g->pf);
     }
@@ -672,6 +686,17 @@ static int proto_class(uint8_t proto)
     case 1: case 58: return DG_PROTO_ICMP;
     default: return DG_PROTO_OTHER;
     }
+}
+
+/* The protocol an ip_proto keyword requires, or -1. */
+static int sig_ip_proto(const struct sig *s)
+{
+    for (unsigned i = 0; i < s->match.n; i++)
+        if (s->match.v[i].type == SM_IP_PROTO) {
+            const struct detect_num *n = s->match.v[i].ctx;
+            return n->mode == NUM_EQ ? (int)n->a : -1;
+        }
+    return -1;
 }
 
 static bool sig_has_dsize(const struct sig *s)
@@ -782,9 +807,12 @@ static int build_groups(struct detect_engine *de, struct detect_load_stats *st,
                 goto out;
             if (!pkt_ok)
                 continue;
+            int ipp = sig_ip_proto(s);
             for (int pcl = 0; pcl < DG_PROTO_MAX; pcl++) {
                 if (s->proto != 0 && proto_class(s->proto) != pcl)
                     continue;
+                if (ipp >= 0 && proto_class((uint8_t)ipp) != pcl)
+                    continue; /* ip_proto:41 never matches a TCP packet */
                 /* a streamable rule sees TCP packets' payload only without a stream */
                 if (!(stream_ok && pcl == DG_PROTO_TCP) && add_to(&pkt[pcl][d], s) != CANH_OK)
                     goto out;

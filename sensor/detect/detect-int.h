@@ -353,8 +353,9 @@ struct detect_group {
     uint32_t *always;       /* rules without a usable pattern, sorted */
     uint32_t nalways;
     struct detect_pf *pf;   /* their first tests, same order */
-    uint64_t *pf_ports;     /* destination ports some first test lets through (65536
-                               bits), or NULL when one lets every port through */
+    uint64_t *pf_ports;     /* 65536 bits of destination ports named by those rules,
+                               then 65536 of source ports named by those for any
+                               destination port; NULL when one is for any port both ways */
 };
 
 /* A buffer as inspected: the buffer and the transforms applied to it. */

@@ -419,7 +419,7 @@ static bool packet_keywords(struct detect_thread *dt, const struct sig *s)
             break;
         }
         case SM_IP_PROTO:
-            if (p->ipver == 0 || p->proto != n->a)
+            if (p->ipver == 0 || !detect_num_match(n, p->proto))
                 return false;
             break;
         case SM_SAMEIP:
@@ -606,8 +606,12 @@ static uint32_t pf_filter(struct detect_thread *dt, const struct detect_group *g
     uint16_t dsize = p->payload_len > 65535 ? 65535 : (uint16_t)p->payload_len;
     uint8_t flags = p->proto == 6 ? p->tcp_flags : 0;
     uint32_t n = 0;
-    if (g->pf_ports != NULL && !((g->pf_ports[dport >> 6] >> (dport & 63)) & 1))
-        return 0;
+    if (g->pf_ports != NULL) {
+        uint16_t sport = (p->flags & PKT_PORTS) ? p->sport : 0;
+        const uint64_t *spm = g->pf_ports + 65536 / 64;
+        if (!((g->pf_ports[dport >> 6] >> (dport & 63)) & 1) && !((spm[sport >> 6] >> (sport & 63)) & 1))
+            return 0;
+    }
     for (uint32_t i = 0; i < g->nalways; i++) {
         const struct detect_pf *f = &g->pf[i];
         if (dport < f->dp_lo || dport > f->dp_hi || dsize < f->ds_lo || dsize > f->ds_hi ||

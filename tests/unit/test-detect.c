@@ -288,6 +288,10 @@ static void test_packet_keywords(void)
     MATCH("alert tcp any any -> any any (ip_proto:6; sid:1;)", "abc");
     MATCH("alert tcp any any -> any any (ip_proto:tcp; sid:1;)", "abc");
     NOMATCH("alert ip any any -> any any (ip_proto:17; sid:1;)", "abc");
+    MATCH("alert ip any any -> any any (ip_proto:!17; sid:1;)", "abc");
+    NOMATCH("alert ip any any -> any any (ip_proto:!6; sid:1;)", "abc");
+    MATCH("alert ip any any -> any any (ip_proto:<10; sid:1;)", "abc");
+    NOMATCH("alert ip any any -> any any (ip_proto:>10; sid:1;)", "abc");
     NOMATCH("alert ip any any -> any any (sameip; sid:1;)", "abc");
     ps.dst = "10.0.0.1";
     CHECK_EQ(run_pkt("alert ip any any -> any any (sameip; sid:1;)", "a", 1, &ps), 1);
@@ -598,6 +602,21 @@ static void test_patternless_ports(void)
     CHECK_EQ(run_pkt(three, "", 0, &ps), 1);
     ps.dport = 22;
     CHECK_EQ(run_pkt(three, "", 0, &ps), 2);
+    /* rules for any destination port but a named source port (replies from 3389), and
+     * an ip_proto rule that cannot be TCP (it does not make the TCP group walk all) */
+    static const char replies[] =
+        "alert tcp any 3389 -> any any (msg:\"rdp synack\"; flags:SA; sid:1;)\n"
+        "alert ip any any -> any any (msg:\"6in4\"; ip_proto:41; sid:2;)";
+    ps = default_pkt;
+    ps.tcp_flags = 0x12;
+    ps.sport = 3389;
+    ps.dport = 50000;
+    CHECK_EQ(run_pkt(replies, "", 0, &ps), 1);
+    ps.sport = 3390;
+    CHECK_EQ(run_pkt(replies, "", 0, &ps), 0);
+    ps = default_pkt;
+    ps.proto = 41;
+    CHECK_EQ(run_pkt(replies, "", 0, &ps), 1);
 }
 
 int main(void)
