@@ -19,7 +19,7 @@
 # before shutdown: with DPI on (flows whose detection still runs hold nDPI's state), and
 # with DPI off (the record a flow keeps once its DPI has finished).
 #
-#   usage: run-bench.sh BUILD_DIR
+#   usage: run-bench.sh BUILD_DIR      (BENCH_PARTS=rules: the rules part only)
 set -eu
 BUILD=$(cd "${1:?usage: run-bench.sh BUILD_DIR}" && pwd)
 HERE=$(cd "$(dirname "$0")/../.." && pwd)
@@ -75,6 +75,7 @@ pair_run() { # two 1-worker sensors at once: seconds until both are done
     echo "$t1 - $t0" | bc -l
 }
 
+if [ "${BENCH_PARTS:-all}" != rules ]; then
 echo "bench: $ROUNDS rounds of: read loop, 1 worker, read loop, 2 workers, read loop, 2 x 1 worker"
 : >"$OUT/rounds"
 for r in $(seq 1 "$ROUNDS"); do
@@ -149,6 +150,8 @@ END {
         b[2], b[1], b[4] / 1024, (b[2] < 1024) ? "met" : "NOT met";
 }' "$OUT/rounds"
 
+fi
+
 # ---------------------------------------------------------------------------------------
 # Rules: the whole ET Open ruleset against no rules, 1 worker.
 ET="$SHARED/data/rules/et-open"
@@ -158,37 +161,45 @@ if [ ! -d "$ET" ]; then
 fi
 cat "$ET"/*.rules >"$OUT/et.rules"
 "$SENSOR" --test-rules -S "$OUT/et.rules" >"$OUT/testrules" 2>/dev/null || true
-LOAD=$(sed -n 's/^load time: \([0-9.]*\) s.*/\1/p' "$OUT/testrules")
 LOADED=$(sed -n 's/^rules: \([0-9]*\) loaded.*/\1/p' "$OUT/testrules")
 ENGMEM=$(sed -n 's/.*engine memory: \([0-9.]*\) MiB.*/\1/p' "$OUT/testrules")
+et_run() { # "seconds peak_kb load_seconds": the load time is the run's own (its notice)
+    rm -rf "$OUT/log" && mkdir "$OUT/log"
+    t0=$(now)
+    $TIME -f "%M" -o "$OUT/rss" "$SENSOR" -r "$PCAP" -l "$OUT/log" -k none --workers 1 \
+        --set logging.level=notice -S "$OUT/et.rules" 2>"$OUT/et.err"
+    t1=$(now)
+    l=$(sed -n 's/.*rules: [0-9]* loaded.* in \([0-9.]*\) s .*/\1/p' "$OUT/et.err")
+    echo "$(echo "$t1 - $t0" | bc -l) $(cat "$OUT/rss") ${l:-0}"
+}
 echo "bench rules: $RROUNDS rounds of: read loop, 1 worker without rules, 1 worker with ET Open ($LOADED rules), read loop"
 : >"$OUT/rrounds"
 for r in $(seq 1 "$RROUNDS"); do
     ra=$(read_loop)
     s0=$(sensor_run 1)
     cp "$OUT/log/eve.json" "$OUT/eve0.json" 2>/dev/null || true
-    se=$(sensor_run 1 -S "$OUT/et.rules")
+    se=$(et_run)
     alerts=$(grep -c '"event_type":"alert"' "$OUT/log/eve.json" || true)
     rb=$(read_loop)
     echo "$ra $s0 $se $rb $alerts" >>"$OUT/rrounds"
-    echo "$ra $s0 $se $rb $alerts" | awk -v l="$LOAD" -v r="$r" '{
-        c = 2 / ($1 + $6); n0 = 1 / $2; ne = 1 / ($4 - l);
+    echo "$ra $s0 $se $rb $alerts" | awk -v r="$r" '{
+        c = 2 / ($1 + $7); n0 = 1 / $2; ne = 1 / ($4 - $6);
         printf "  round %d: read loop %.2f/%.2f s, no rules %.2f s (ratio %.3f), ET Open %.2f s - %.2f s load (ratio %.3f), ET / no rules %.3f, %d alerts\n",
-            r, $1, $6, $2, n0 / c, $4, l, ne / c, ne / n0, $7 }'
+            r, $1, $7, $2, n0 / c, $4, $6, ne / c, ne / n0, $8 }'
 done
-awk -v pkts="$PKTS" -v bytes="$CAPBYTES" -v l="$LOAD" -v nr="$LOADED" -v em="$ENGMEM" '
+awk -v pkts="$PKTS" -v bytes="$CAPBYTES" -v nr="$LOADED" -v em="$ENGMEM" '
 function median(a, n,   i, j, t) {
     for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 {
-    n++; c[n] = pkts * 2 / ($1 + $6); p0[n] = pkts / $2; pe[n] = pkts / ($4 - l);
-    r0[n] = p0[n] / c[n]; re[n] = pe[n] / c[n]; q[n] = pe[n] / p0[n];
-    k0 = ($3 > k0) ? $3 : k0; ke = ($5 > ke) ? $5 : ke; al = $7;
+    n++; c[n] = pkts * 2 / ($1 + $7); p0[n] = pkts / $2; pe[n] = pkts / ($4 - $6);
+    r0[n] = p0[n] / c[n]; re[n] = pe[n] / c[n]; q[n] = pe[n] / p0[n]; ld[n] = $6;
+    k0 = ($3 > k0) ? $3 : k0; ke = ($5 > ke) ? $5 : ke; al = $8;
     loq = (n == 1 || q[n] < loq) ? q[n] : loq; hiq = (q[n] > hiq) ? q[n] : hiq;
 }
 END {
-    mc = median(c, n); m0 = median(p0, n); me = median(pe, n); mq = median(q, n);
+    mc = median(c, n); m0 = median(p0, n); me = median(pe, n); mq = median(q, n); l = median(ld, n);
     printf "canh bench, rules: %d packets, %.2f GB; medians over %d rounds\n", pkts, bytes / 1e9, n;
     printf "  %-28s %7.3f Mpps %6.2f Gbit/s  ratio 1.000 (ceiling)\n", "read loop (pcapread)", mc / 1e6, mc * bytes / pkts * 8 / 1e9;
     printf "  %-28s %7.3f Mpps %6.2f Gbit/s  ratio %.3f  peak RSS %d MB\n", "1 worker, no rules", m0 / 1e6, m0 * bytes / pkts * 8 / 1e9, median(r0, n), k0 / 1024;
