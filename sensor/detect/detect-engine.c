@@ -366,17 +366,8 @@ static void make_pf(const struct sig *s, struct detect_pf *pf)
         } else if (m->type == SM_IP_PROTO && ((const struct detect_num *)m->ctx)->mode == NUM_EQ) {
             pf->ipproto = (uint8_t)((const struct detect_num *)m->ctx)->a;
         } else if (m->type == SM_DSIZE) {
-            const struct detect_num *d = m->ctx;
-            uint64_t lo = 0, hi = 65535;
-            switch (d->mode) {
-            case NUM_EQ: lo = hi = d->a; break;
-            case NUM_LT: hi = d->a ? d->a - 1 : 0; break;
-            case NUM_LE: hi = d->a; break;
-            case NUM_GT: lo = d->a + 1; break;
-            case NUM_GE: lo = d->a; break;
-            case NUM_RANGE: lo = d->a + 1; hi = d->b ? d->b - 1 : 0; break;
-            default: break;
-            }
+            uint64_t lo, hi;
+            detect_dsize_bounds(m->ctx, &lo, &hi);
             if (lo > pf->ds_lo)
                 pf->ds_lo = (uint16_t)(lo > 65535 ? 65535 : lo);
             if (hi < pf->ds_hi)

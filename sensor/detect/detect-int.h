@@ -161,6 +161,22 @@ static inline bool detect_num_match(const struct detect_num *n, uint64_t x)
     }
 }
 
+/* The payload lengths a dsize comparison allows: [*lo, *hi] (65535 for no upper one). */
+static inline void detect_dsize_bounds(const struct detect_num *d, uint64_t *lo, uint64_t *hi)
+{
+    *lo = 0;
+    *hi = 65535;
+    switch (d->mode) {
+    case NUM_EQ: *lo = *hi = d->a; break;
+    case NUM_LT: *hi = d->a ? d->a - 1 : 0; break;
+    case NUM_LE: *hi = d->a; break;
+    case NUM_GT: *lo = d->a + 1; break;
+    case NUM_GE: *lo = d->a; break;
+    case NUM_RANGE: *lo = d->a + 1; *hi = d->b ? d->b - 1 : 0; break;
+    default: break;
+    }
+}
+
 /* content */
 enum content_flag {
     CT_NOCASE = 1u << 0,

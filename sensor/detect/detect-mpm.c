@@ -5,6 +5,10 @@
  * (pattern, id) addition. mpm_build() groups the ids by pattern (sorted, duplicates
  * dropped) into one flat table and compiles the non-empty patterns with
  * hs_compile_lit_multi(): Hyperscan pattern i stands for ids[start[i], start[i+1]).
+ * A pattern keeps the largest bounds of its additions (where it must end, the longest
+ * buffer it can matter in): the scan stops at the largest end when every pattern has
+ * one, and a second database without the patterns for short buffers serves the long
+ * ones (both databases use the same Hyperscan ids).
  *
  * The candidate set of a thread is a bitmap over 0..max_id plus the array of the ids set
  * in it, in the order they were found; mpm_candidates() sorts the array once when asked

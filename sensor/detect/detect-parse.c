@@ -498,15 +498,8 @@ static uint32_t dsize_max(const struct sig *s)
     for (unsigned i = 0; i < s->match.n; i++) {
         if (s->match.v[i].type != SM_DSIZE)
             continue;
-        const struct detect_num *d = s->match.v[i].ctx;
-        uint64_t hi = UINT32_MAX;
-        switch (d->mode) {
-        case NUM_EQ: hi = d->a; break;
-        case NUM_LT: hi = d->a ? d->a - 1 : 0; break;
-        case NUM_LE: hi = d->a; break;
-        case NUM_RANGE: hi = d->b ? d->b - 1 : 0; break;
-        default: break;
-        }
+        uint64_t lo, hi;
+        detect_dsize_bounds(s->match.v[i].ctx, &lo, &hi);
         if (hi < max)
             max = (uint32_t)hi;
     }
