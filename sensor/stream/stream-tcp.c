@@ -34,10 +34,33 @@ struct stream_seg {
 /* stream_session.mode: the conf's switches the const accessors need. */
 enum { STREAM_MODE_INLINE = 1u << 0, STREAM_MODE_ASYNC = 1u << 1, STREAM_MODE_RAW = 1u << 2 };
 
+/* Free block buffers of STREAM_SEG_MIN_ALLOC bytes (one packet's payload) kept per
+ * thread for the next block: most blocks are born, consumed and freed within a few
+ * packets, and glibc serves buffers of this size from its bins, not its fast caches. */
+#define STREAM_SEG_CACHE 256
+
 struct stream_thread {
     struct stream_conf conf;
     struct stream_stats stats;
+    uint8_t *seg_cache[STREAM_SEG_CACHE];
+    unsigned nseg_cache;
 };
+
+static uint8_t *seg_alloc(struct stream_thread *st, uint32_t size)
+{
+    if (size == STREAM_SEG_MIN_ALLOC && st->nseg_cache > 0)
+        return st->seg_cache[--st->nseg_cache];
+    return malloc(size);
+}
+
+static void seg_free(struct stream_thread *st, uint8_t *d, uint32_t size)
+{
+    if (d != NULL && size == STREAM_SEG_MIN_ALLOC && st->nseg_cache < STREAM_SEG_CACHE) {
+        st->seg_cache[st->nseg_cache++] = d;
+        return;
+    }
+    free(d);
+}
 
 static inline uint64_t seg_end(const struct stream_seg *g)
 {
@@ -85,6 +108,10 @@ struct stream_thread *stream_thread_new(const struct stream_conf *conf,
 
 void stream_thread_free(struct stream_thread *st)
 {
+    if (st == NULL)
+        return;
+    for (unsigned i = 0; i < st->nseg_cache; i++)
+        free(st->seg_cache[i]);
     free(st);
 }
 
@@ -182,12 +209,12 @@ static void side_remove_segs(struct stream_side *sd, uint32_t i, uint32_t n)
 }
 
 /* Frees every block of the side; returns the live bytes they held. */
-static uint64_t side_free_segs(struct stream_side *sd)
+static uint64_t side_free_segs(struct stream_thread *st, struct stream_side *sd)
 {
     uint64_t n = 0;
     for (uint32_t i = 0; i < sd->nseg; i++) {
         n += sd->seg[i].len;
-        free(sd->seg[i].data);
+        seg_free(st, sd->seg[i].data, sd->seg[i].size);
     }
     free(sd->seg);
     sd->seg = NULL;
@@ -223,8 +250,8 @@ static bool seg_reserve(struct stream_seg *g, uint32_t len)
 }
 
 /* Inserts a new block at index i holding [off, off+len) = bytes. */
-static bool side_insert_seg(struct stream_side *sd, uint32_t i, uint64_t off, const uint8_t *bytes,
-                            uint32_t len)
+static bool side_insert_seg(struct stream_thread *st, struct stream_side *sd, uint32_t i,
+                            uint64_t off, const uint8_t *bytes, uint32_t len)
 {
     if (sd->nseg == sd->seg_size) {
         uint32_t n = sd->seg_size ? sd->seg_size * 2 : 4;
@@ -235,7 +262,7 @@ static bool side_insert_seg(struct stream_side *sd, uint32_t i, uint64_t off, co
         sd->seg_size = n;
     }
     uint32_t size = len < STREAM_SEG_MIN_ALLOC ? STREAM_SEG_MIN_ALLOC : len;
-    uint8_t *d = malloc(size);
+    uint8_t *d = seg_alloc(st, size);
     if (d == NULL)
         return false;
     memcpy(d, bytes, len);
@@ -247,13 +274,13 @@ static bool side_insert_seg(struct stream_side *sd, uint32_t i, uint64_t off, co
 }
 
 /* Drops the held bytes below 'base'; returns how many. */
-static uint64_t side_release(struct stream_side *sd, uint64_t base)
+static uint64_t side_release(struct stream_thread *st, struct stream_side *sd, uint64_t base)
 {
     uint64_t freed = 0;
     uint32_t n = 0;
     while (n < sd->nseg && seg_end(&sd->seg[n]) <= base) {
         freed += sd->seg[n].len;
-        free(sd->seg[n].data);
+        seg_free(st, sd->seg[n].data, sd->seg[n].size);
         n++;
     }
     if (n > 0)
@@ -372,7 +399,7 @@ static uint64_t side_settle(struct stream_thread *st, struct stream_session *s, 
 {
     struct stream_side *sd = &s->side[dir];
     if (sd->flags & STREAM_SIDE_NOREASM) {
-        uint64_t n = side_free_segs(sd);
+        uint64_t n = side_free_segs(st, sd);
         return n;
     }
     uint64_t end = usable_end(s, dir);
@@ -381,7 +408,7 @@ static uint64_t side_settle(struct stream_thread *st, struct stream_session *s, 
         sd->app_progress = end;
     if (!st->conf.raw && sd->raw_progress < sd->app_progress)
         sd->raw_progress = sd->app_progress;
-    return side_release(sd, side_base(st, sd, dir));
+    return side_release(st, sd, side_base(st, sd, dir));
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -437,7 +464,7 @@ static int side_insert(struct stream_thread *st, struct stream_side *sd, uint64_
             STAT_INC(st->stats.segment_limit);
             return -1;
         }
-        if (!side_insert_seg(sd, i, off, bytes, len)) {
+        if (!side_insert_seg(st, sd, i, off, bytes, len)) {
             STAT_INC(st->stats.memcap_drops);
             return -1;
         }
@@ -468,7 +495,7 @@ static int side_insert(struct stream_thread *st, struct stream_side *sd, uint64_
                 return -1;
             }
             memcpy(d + slack + front, g->data + g->head, g->len);
-            free(g->data);
+            seg_free(st, g->data, g->size);
             g->data = d;
             g->head = (uint32_t)slack;
             g->size = (uint32_t)(slack + need);
@@ -506,7 +533,7 @@ static int side_insert(struct stream_thread *st, struct stream_side *sd, uint64_
     for (uint32_t k = i + 1; k < j; k++) {
         struct stream_seg *h = &sd->seg[k];
         memcpy(out + (h->offset - ns), h->data + h->head, h->len);
-        free(h->data);
+        seg_free(st, h->data, h->size);
     }
     if (j > i + 1)
         side_remove_segs(sd, i + 1, j - i - 1);
@@ -734,7 +761,7 @@ int64_t stream_packet(struct stream_thread *st, struct flow *f, const struct pac
     if ((sd->flags & STREAM_SIDE_DEPTH) && !(sd->flags & STREAM_SIDE_NOREASM)) {
         /* The depth was reached by an earlier packet: this side is done. */
         sd->flags |= STREAM_SIDE_NOREASM;
-        STAT_ADD(st->stats.memuse, -side_free_segs(sd));
+        STAT_ADD(st->stats.memuse, -side_free_segs(st, sd));
     }
 
     uint8_t fl = p->tcp_flags;
@@ -951,7 +978,7 @@ int64_t stream_session_free(struct stream_thread *st, struct flow *f)
     struct stream_session *s = f->stream;
     if (s == NULL)
         return 0;
-    uint64_t held = side_free_segs(&s->side[0]) + side_free_segs(&s->side[1]);
+    uint64_t held = side_free_segs(st, &s->side[0]) + side_free_segs(st, &s->side[1]);
     STAT_ADD(st->stats.memuse, -held);
     free(s);
     f->stream = NULL;
