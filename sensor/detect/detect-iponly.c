@@ -19,8 +19,14 @@
 
 #define IPONLY_MAX_ENTRIES (8u << 20) /* rule references over all segments (32 MiB) */
 
+/* Indexes with more segments than this get a first-level table by /16. */
+#define IP_INDEX_TOP_MIN 256
+
 struct ip_index {
     uint32_t *start;   /* segment i covers [start[i], start[i + 1] - 1] (last: to 2^32-1) */
+    uint32_t *top;     /* 65537 entries: the segment holding address h << 16 (the last:
+                          nseg - 1), so a lookup searches only [top[h], top[h + 1]]; or
+                          NULL for a small index */
     uint32_t *off;     /* its rules: ids[off[i] .. off[i + 1]) */
     uint32_t *ids;
     uint32_t nseg;
@@ -90,6 +96,20 @@ static int index_build(struct ip_index *x, struct ival *iv, uint32_t n, size_t *
     }
     x->start = pts;
     x->nseg = u;
+    if (u > IP_INDEX_TOP_MIN) {
+        /* a /16 table: one cache line instead of a dozen for the first steps */
+        x->top = malloc(65537 * sizeof(*x->top));
+        if (x->top == NULL)
+            return CANH_ENOMEM;
+        uint32_t seg = 0;
+        for (uint32_t h = 0; h < 65536; h++) {
+            while (seg + 1 < u && pts[seg + 1] <= h << 16)
+                seg++;
+            x->top[h] = seg;
+        }
+        x->top[65536] = u - 1;
+        *mem += 65537 * sizeof(*x->top);
+    }
     x->off = calloc((size_t)u + 1, sizeof(*x->off));
     if (x->off == NULL)
         return CANH_ENOMEM;
@@ -144,6 +164,10 @@ static const uint32_t *index_lookup(const struct ip_index *x, uint32_t addr, uin
     if (x->nseg == 0)
         return NULL;
     uint32_t a = 0, b = x->nseg;
+    if (x->top != NULL) {
+        a = x->top[addr >> 16];
+        b = x->top[(addr >> 16) + 1] + 1;
+    }
     while (b - a > 1) {
         uint32_t m = (a + b) / 2;
         if (x->start[m] <= addr)
@@ -250,6 +274,7 @@ fail:
 static void index_free(struct ip_index *x)
 {
     free(x->start);
+    free(x->top);
     free(x->off);
     free(x->ids);
 }

@@ -8,7 +8,9 @@
 
 #include "detect/detect.h"
 #include "detect/detect-int.h"
+#include "detect/detect-address.h"
 #include "detect/detect-inspect.h"
+#include "detect/detect-iponly.h"
 #include "detect/detect-pcre.h"
 #include "detect/detect-run.h"
 #include "flow/flow.h"
@@ -619,6 +621,69 @@ static void test_patternless_ports(void)
     CHECK_EQ(run_pkt(replies, "", 0, &ps), 1);
 }
 
+/* The IP-only index (large enough for its /16 table): for random packets, every rule
+ * whose source and destination sets hold the packet's addresses is a candidate, and no
+ * candidate has neither address in its sets unless a side is 'any'. */
+static void test_iponly_index(void)
+{
+    enum { NRULES = 400, NPKTS = 4000 };
+    char *text = malloc(NRULES * 200);
+    size_t o = 0;
+    for (int r = 0; r < NRULES; r++) {
+        o += (size_t)sprintf(text + o, "alert ip [");
+        int n = 1 + (int)rnd(3);
+        for (int k = 0; k < n; k++)
+            o += (size_t)sprintf(text + o, "%s10.%u.%u.%u/%u", k ? "," : "", rnd(4), rnd(256), rnd(256),
+                                 24 + rnd(9));
+        if (r % 10 == 0)
+            o += (size_t)sprintf(text + o, "] any -> any any (msg:\"m\"; sid:%d;)\n", r + 1);
+        else
+            o += (size_t)sprintf(text + o, "] any -> [192.0.2.0/24,10.%u.0.0/16] any (msg:\"m\"; sid:%d;)\n",
+                                 rnd(4), r + 1);
+    }
+    struct detect_load_stats st;
+    struct detect_engine *de = load(text, &st);
+    free(text);
+    CHECK(de != NULL && st.loaded == NRULES && de->niponly == NRULES);
+    if (de == NULL)
+        return;
+    uint32_t *cand = malloc(de->nsigs * sizeof(*cand));
+    int missed = 0, spurious = 0, matched = 0;
+    for (int i = 0; i < NPKTS; i++) {
+        struct packet p;
+        memset(&p, 0, sizeof(p));
+        p.ipver = 4;
+        p.src.b[0] = 10;
+        p.src.b[1] = (uint8_t)rnd(4);
+        p.src.b[2] = (uint8_t)rnd(256);
+        p.src.b[3] = (uint8_t)rnd(256);
+        p.dst.b[0] = rnd(2) ? 192 : 10;
+        p.dst.b[1] = p.dst.b[0] == 192 ? 0 : (uint8_t)rnd(4);
+        p.dst.b[2] = p.dst.b[0] == 192 ? 2 : (uint8_t)rnd(256);
+        p.dst.b[3] = (uint8_t)rnd(256);
+        uint32_t n = detect_iponly_candidates(de->iponly_index, &p, cand, de->nsigs);
+        for (uint32_t r = 0; r < de->nsigs; r++) {
+            const struct sig *s = de->sigs[r];
+            bool sm = (s->flags & SIG_SRC_ANY) || addr_set_match_ip(s->src, 4, &p.src);
+            bool dm = (s->flags & SIG_DST_ANY) || addr_set_match_ip(s->dst, 4, &p.dst);
+            bool in = false;
+            for (uint32_t k = 0; k < n; k++)
+                in = in || cand[k] == r;
+            if (sm && dm) {
+                matched++;
+                missed += !in;
+            } else if (in && !sm && !dm) {
+                spurious++;
+            }
+        }
+    }
+    CHECK(missed == 0);
+    CHECK(spurious == 0);
+    CHECK(matched > 100);
+    free(cand);
+    detect_engine_free(de);
+}
+
 int main(void)
 {
     test_content();
@@ -634,6 +699,7 @@ int main(void)
     test_inspect_memo();
     test_prefilter_bounds();
     test_patternless_ports();
+    test_iponly_index();
     if (rule_fd >= 0) {
         close(rule_fd);
         unlink(rule_path);
