@@ -415,10 +415,28 @@ static const struct port_range *split_ports(const struct sig *s, int side, uint3
     return split_ports1(s, side == 2, n);
 }
 
+static int portmap_set(struct detect_portmap *pm, uint32_t port, uint16_t v)
+{
+    uint16_t **b = &pm->blk[port >> 8];
+    if (*b == NULL && (*b = calloc(256, sizeof(**b))) == NULL)
+        return CANH_ENOMEM;
+    (*b)[port & 255] = v;
+    return CANH_OK;
+}
+
+static void portmap_clear(struct detect_portmap *pm)
+{
+    for (unsigned i = 0; i < 256; i++) {
+        free(pm->blk[i]);
+        pm->blk[i] = NULL;
+    }
+}
+
 static void portmap_free(struct detect_portmap *pm)
 {
     if (pm == NULL)
         return;
+    portmap_clear(pm);
     for (uint32_t i = 0; i < pm->nbuckets; i++)
         mpm_free(pm->buckets[i]);
     free(pm->buckets);
@@ -488,11 +506,13 @@ static int split_group(struct detect_engine *de, struct group_build *gb, struct 
             continue;
         uint32_t b;
         /* neighbouring ports mostly share their list: try the previous port's first */
-        if (p > 0 && pm->map[p - 1] != 0) {
-            uint32_t q = bport[pm->map[p - 1] - 1];
+        uint16_t prev = p > 0 ? portmap_get(pm, (uint16_t)(p - 1)) : 0;
+        if (prev != 0) {
+            uint32_t q = bport[prev - 1];
             if (poff[q + 1] - poff[q] == cnt &&
                 memcmp(plist + poff[q], plist + poff[p], cnt * sizeof(*plist)) == 0) {
-                pm->map[p] = pm->map[p - 1];
+                if (portmap_set(pm, p, prev) != CANH_OK)
+                    goto out;
                 continue;
             }
         }
@@ -509,11 +529,12 @@ static int split_group(struct detect_engine *de, struct group_build *gb, struct 
             }
             bport[nb++] = p;
         }
-        pm->map[p] = (uint16_t)(b + 1);
+        if (portmap_set(pm, p, (uint16_t)(b + 1)) != CANH_OK)
+            goto out;
     }
     if (overflow) {
         /* too many combinations: no split, everything in the main database */
-        memset(pm->map, 0, sizeof(pm->map));
+        portmap_clear(pm);
         nb = 0;
         for (uint32_t i = 0; i < gb->npats; i++) {
             uint32_t n;
@@ -551,6 +572,8 @@ static int split_group(struct detect_engine *de, struct group_build *gb, struct 
             goto out;
     }
     de->memuse += sizeof(*pm);
+    for (unsigned i = 0; i < 256; i++)
+        de->memuse += pm->blk[i] != NULL ? 256 * sizeof(uint16_t) : 0;
     *out = nb > 0 ? pm : NULL;
     if (nb == 0)
         portmap_free(pm);

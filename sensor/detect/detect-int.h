@@ -354,12 +354,20 @@ struct detect_pf {
 };
 
 /* The patterns of rules that name destination ports, by port: a packet to port p also
- * scans buckets[map[p] - 1] (map[p] == 0: none). */
+ * scans buckets[portmap_get(pm, p) - 1] (0: none). The map is two-level, 256 blocks of
+ * 256 ports, a block allocated only when a port in it is named: the first level stays
+ * in cache and most ports (ephemeral ones) stop there. */
 struct detect_portmap {
-    uint16_t map[65536];
+    uint16_t *blk[256];
     struct mpm **buckets;
     uint32_t nbuckets;
 };
+
+static inline uint16_t portmap_get(const struct detect_portmap *pm, uint16_t port)
+{
+    const uint16_t *b = pm->blk[port >> 8];
+    return b != NULL ? b[port & 255] : 0;
+}
 
 struct detect_group {
     struct mpm *mpm;        /* fast patterns of the group's rules (NULL: none); in a

@@ -660,10 +660,11 @@ static void scan_port(struct detect_thread *dt, const struct detect_group *g, co
         return;
     if (g->mpm != NULL)
         mpm_scan(g->mpm, dt->mt, d, len);
-    if (g->pm != NULL && g->pm->map[dport] != 0)
-        mpm_scan(g->pm->buckets[g->pm->map[dport] - 1], dt->mt, d, len);
-    if (g->pm_sp != NULL && g->pm_sp->map[sport] != 0)
-        mpm_scan(g->pm_sp->buckets[g->pm_sp->map[sport] - 1], dt->mt, d, len);
+    uint16_t b;
+    if (g->pm != NULL && (b = portmap_get(g->pm, dport)) != 0)
+        mpm_scan(g->pm->buckets[b - 1], dt->mt, d, len);
+    if (g->pm_sp != NULL && (b = portmap_get(g->pm_sp, sport)) != 0)
+        mpm_scan(g->pm_sp->buckets[b - 1], dt->mt, d, len);
 }
 
 /* ---------------------------------------------------------------------------------- */

@@ -684,6 +684,46 @@ static void test_iponly_index(void)
     detect_engine_free(de);
 }
 
+/* Port-split groups (64 patterns or more): rules naming destination ports, source
+ * ports, ranges and lists are found on their ports only, rules for any port everywhere. */
+static void test_port_buckets(void)
+{
+    char *text = malloc(100 * 160);
+    size_t o = 0;
+    for (int r = 0; r < 100; r++) {
+        static const char *const hdrs[4] = { "any any -> any any", "any any -> any [8000:8099]",
+                                             "any any -> any 1000", "any 2000 -> any any" };
+        const char *hdr = r == 1 ? "any any -> any [22,8050,60000:60010]" : hdrs[r % 4];
+        o += (size_t)sprintf(text + o, "alert tcp %s (msg:\"m\"; content:\"pat%03d\"; sid:%d;)\n", hdr, r, r + 1);
+    }
+    struct { uint16_t sport, dport; int rule; int want; } cases[] = {
+        { 40000, 80, 0, 1 },     /* any port */
+        { 40000, 8050, 5, 1 },   /* range */
+        { 40000, 8100, 5, 0 },
+        { 40000, 1000, 6, 1 },   /* one port */
+        { 40000, 1001, 6, 0 },
+        { 2000, 55555, 7, 1 },   /* source port */
+        { 2001, 55555, 7, 0 },
+        { 40000, 22, 1, 1 },     /* list */
+        { 40000, 60005, 1, 1 },
+        { 40000, 60011, 1, 0 },
+        { 40000, 8050, 1, 1 },
+    };
+    for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct pkt_spec ps = default_pkt;
+        ps.sport = cases[i].sport;
+        ps.dport = cases[i].dport;
+        char payload[16];
+        snprintf(payload, sizeof(payload), "xxpat%03dxx", cases[i].rule);
+        int got = run_pkt(text, payload, (uint32_t)strlen(payload), &ps);
+        if (got != cases[i].want)
+            fprintf(stderr, "  port case %u: sport %u dport %u rule %d: %d alerts, want %d\n", i,
+                    cases[i].sport, cases[i].dport, cases[i].rule, got, cases[i].want);
+        CHECK_EQ(got, cases[i].want);
+    }
+    free(text);
+}
+
 int main(void)
 {
     test_content();
@@ -700,6 +740,7 @@ int main(void)
     test_prefilter_bounds();
     test_patternless_ports();
     test_iponly_index();
+    test_port_buckets();
     if (rule_fd >= 0) {
         close(rule_fd);
         unlink(rule_path);
