@@ -69,6 +69,7 @@ struct mpm {
     uint32_t *always;    /* ids of the empty pattern, ascending */
     uint32_t nalways;
     uint32_t minlen;     /* shortest Hyperscan pattern: shorter buffers skip the scan */
+    uint32_t maxlen;     /* longest one */
     uint32_t max_id;
     size_t memuse;
 };
@@ -337,6 +338,8 @@ static int mpm_compile(struct mpm *m, const struct mpm_builder *b, const uint32_
         flags[n] = HS_FLAG_SINGLEMATCH | (p->nocase ? HS_FLAG_CASELESS : 0u);
         if (p->len < *minlen)
             *minlen = p->len;
+        if (p->len > m->maxlen)
+            m->maxlen = p->len;
         n++;
     }
     hs_compile_error_t *cerr = NULL;
@@ -500,6 +503,11 @@ uint32_t mpm_pattern_count(const struct mpm *m)
     if (m == NULL)
         return 0;
     return m->npat + (m->nalways > 0 ? 1u : 0u);
+}
+
+uint32_t mpm_max_pattern_len(const struct mpm *m)
+{
+    return m != NULL ? m->maxlen : 0;
 }
 
 uint32_t mpm_max_id(const struct mpm *m)

@@ -102,6 +102,11 @@ size_t mpm_memuse(const struct mpm *m);
 /* Distinct patterns in 'm' (the empty pattern counts as one). */
 uint32_t mpm_pattern_count(const struct mpm *m);
 
+/* Length of the longest pattern in 'm' (0 when none): a buffer scanned in two parts
+ * finds every occurrence when the second part starts this many bytes before the first
+ * one's end. */
+uint32_t mpm_max_pattern_len(const struct mpm *m);
+
 /* Largest id in 'm', or 0 when it has none. */
 uint32_t mpm_max_id(const struct mpm *m);
 

@@ -1046,13 +1046,16 @@ static bool u32vec_push(struct detect_flow *df, struct u32vec *v, uint32_t x)
 /* Should a growing (not final) buffer of variant 'v' be scanned now? Yes the first
  * time and then after each DETECT_BODY_STEP more bytes (Suricata inspects bodies in
  * steps too). */
-static bool body_scan_due(struct detect_txdone *td, int dir, uint16_t v, uint32_t len)
+static bool body_scan_due(struct detect_txdone *td, int dir, uint16_t v, uint32_t len,
+                          uint32_t *scanned)
 {
+    *scanned = 0;
     for (unsigned i = 0; i < td->nbody[dir]; i++) {
         if (td->body_var[dir][i] != v)
             continue;
         if (len < td->body_len[dir][i] + DETECT_BODY_STEP)
             return false;
+        *scanned = td->body_len[dir][i];
         td->body_len[dir][i] = len;
         return true;
     }
@@ -1062,6 +1065,15 @@ static bool body_scan_due(struct detect_txdone *td, int dir, uint16_t v, uint32_
         td->nbody[dir]++;
     }
     return true;
+}
+
+/* How much of a growing buffer of variant 'v' was scanned before (0: none). */
+static uint32_t body_scanned(const struct detect_txdone *td, int dir, uint16_t v)
+{
+    for (unsigned i = 0; i < td->nbody[dir]; i++)
+        if (td->body_var[dir][i] == v)
+            return td->body_len[dir][i];
+    return 0;
 }
 
 /* Merges two sorted lists without duplicates into 'out'. */
@@ -1119,14 +1131,24 @@ void detect_run_tx(struct detect_thread *dt, int dir, const struct detect_tx *tx
             if (r != DETECT_GET_OK)
                 break;
             any = true;
+            /* A growing buffer (a body) is scanned again only from where the last scan
+             * ended, less the longest pattern's length: a pattern found before brought
+             * its rules in then, and those that may still match are pending. */
+            uint32_t scanned;
             if (!final && !complete) {
                 all_final = false;
-                if (!body_scan_due(td, dir, v, len))
+                if (!body_scan_due(td, dir, v, len, &scanned))
                     break;
+            } else {
+                scanned = body_scanned(td, dir, v);
             }
-            if (var->ntransforms > 0)
+            if (var->ntransforms > 0) {
                 d = transform(dt, &sb, d, &len);
-            scan(dt, g, d, len);
+                scanned = 0; /* offsets of a transformed buffer are its own */
+            }
+            uint32_t overlap = mpm_max_pattern_len(g->mpm);
+            uint32_t from = scanned > overlap && scanned <= len ? scanned - overlap : 0;
+            scan(dt, g, d + from, len - from);
             if (!detect_buffers[var->buf].multi)
                 break;
         }

@@ -724,6 +724,81 @@ static void test_port_buckets(void)
     free(text);
 }
 
+/* A body that grows over several calls is scanned again only from where the last scan
+ * ended (less the longest pattern): a pattern across that point is still found, and a
+ * rule whose pattern was in the early part and whose other content comes later is
+ * still evaluated (it waits in the pending list). */
+struct growing_body {
+    const uint8_t *data;
+    uint32_t len;
+    bool final;
+};
+
+static int growing_get(void *ctx, int buf, uint32_t idx, const uint8_t **data, uint32_t *len,
+                       bool *final)
+{
+    const struct growing_body *b = ctx;
+    if (buf != DETECT_BUF_FILE_DATA || idx > 0)
+        return DETECT_GET_NEVER;
+    *data = b->data;
+    *len = b->len;
+    *final = b->final;
+    return DETECT_GET_OK;
+}
+
+static void test_growing_body(void)
+{
+    static const char rules[] =
+        "alert http any any -> any any (msg:\"span\"; flow:to_client; file_data; content:\"BOUNDARY-SPAN-MARK\"; sid:1;)\n"
+        "alert http any any -> any any (msg:\"late\"; flow:to_client; file_data; content:\"EARLYMARK\"; fast_pattern; content:\"LATEMARK\"; distance:0; sid:2;)\n"
+        "alert http any any -> any any (msg:\"never\"; flow:to_client; file_data; content:\"NOWHERE-TO-BE-FOUND\"; sid:3;)";
+    struct detect_engine *de = load(rules, NULL);
+    CHECK(de != NULL);
+    if (de == NULL)
+        return;
+    char err[CANH_ERRBUF_SIZE];
+    struct detect_thread *dt = detect_thread_new(de, err);
+    static uint8_t body[80000];
+    memset(body, 'x', sizeof(body));
+    memcpy(body + 100, "EARLYMARK", 9);
+    memcpy(body + 35000 - 8, "BOUNDARY-SPAN-MARK", 18); /* across the end of the 2nd scan */
+    memcpy(body + 75000, "LATEMARK", 8);
+    struct packet p;
+    memset(&p, 0, sizeof(p));
+    p.ipver = 4;
+    p.proto = 6;
+    p.flags = PKT_PORTS;
+    p.sport = 80;
+    p.dport = 40000;
+    struct flow f;
+    memset(&f, 0, sizeof(f));
+    f.key.proto = 6;
+    f.key.ipver = 4;
+    f.tcp_state = FLOW_TCP_ESTABLISHED;
+    f.pkts[0] = f.pkts[1] = 2;
+    f.alproto = ALPROTO_HTTP;
+    /* scans at 1500 (whole), 35000 (32 KiB more), 70000, and the final 80000 */
+    static const uint32_t steps[] = { 1500, 35000, 70000, 80000 };
+    int fired[4] = { 0 };
+    for (unsigned i = 0; i < ARRAY_SIZE(steps); i++) {
+        struct growing_body gb = { body, steps[i], i + 1 == ARRAY_SIZE(steps) };
+        struct detect_tx tx = { .alproto = ALPROTO_HTTP, .id = 0, .ctx = &gb, .get = growing_get };
+        tx.complete[1] = gb.final;
+        struct detect_packet dp = { .p = &p, .f = &f, .dir = FLOW_TO_CLIENT, .alproto = ALPROTO_HTTP };
+        detect_begin(dt, &dp);
+        detect_run_tx(dt, FLOW_TO_CLIENT, &tx);
+        fired[i] = (int)detect_pending(dt); /* detect_begin empties the queue */
+    }
+    /* the span is complete at the 3rd call (70000), LATEMARK at the 4th (final) */
+    CHECK_EQ(fired[0], 0);
+    CHECK_EQ(fired[1], 0);
+    CHECK_EQ(fired[2], 1);
+    CHECK_EQ(fired[3], 1);
+    detect_thread_free(dt);
+    detect_flow_free(&f);
+    detect_engine_free(de);
+}
+
 int main(void)
 {
     test_content();
@@ -741,6 +816,7 @@ int main(void)
     test_patternless_ports();
     test_iponly_index();
     test_port_buckets();
+    test_growing_body();
     if (rule_fd >= 0) {
         close(rule_fd);
         unlink(rule_path);
