@@ -11,6 +11,7 @@
  * merge() is Suricata's DetectAddressMergeNot: per family, the positive side (the whole
  * family when it is empty and the negated side is not) minus the negated side. */
 #include "detect/detect-address.h"
+#include "detect/detect-speclist.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -436,20 +437,8 @@ static int parse_var(struct parser *p, const char *name, size_t nlen, bool negat
     memcpy(nbuf, name, nlen);
     nbuf[nlen] = '\0';
 
-    for (unsigned i = 0; i < p->nchain; i++) {
-        if (p->chain_len[i] != nlen || memcmp(p->chain[i], name, nlen) != 0)
-            continue;
-        /* "found a loop in address groups: $A -> $B -> $A" */
-        char *e = p->err;
-        size_t room = CANH_ERRBUF_SIZE, k;
-        k = (size_t)snprintf(e, room, "found a loop in address group variables:");
-        for (unsigned j = i; j < p->nchain && k < room; j++)
-            k += (size_t)snprintf(e + k, room - k, " $%.*s ->", (int)p->chain_len[j],
-                                  p->chain[j]);
-        if (k < room)
-            snprintf(e + k, room - k, " $%s", nbuf);
+    if (speclist_loop(p->chain, p->chain_len, p->nchain, name, nlen, "address", p->err))
         return CANH_ERR;
-    }
     if (p->vars == NULL)
         return fail(p, "variable \"$%s\" is not defined", nbuf);
     const char *val = p->vars(p->ctx, nbuf);
@@ -477,35 +466,15 @@ static int parse_element(struct parser *p, const char *s, size_t len, struct sid
         return fail(p, "address spec too large: more than %d elements, lists and variable "
                        "expansions",
                     ADDR_MAX_ITEMS);
-    size_t i = 0;
-    bool negated = false;
-    while (i < len && isspace((unsigned char)s[i]))
-        i++;
-    /* Suricata: any number of '!' is one negation; whitespace may follow it */
-    while (i < len && s[i] == '!') {
-        negated = true;
-        i++;
-        while (i < len && isspace((unsigned char)s[i]))
-            i++;
-    }
+    bool negated;
+    size_t i = speclist_prefix(s, len, &negated);
     if (i == len)
         return fail(p, "failed to parse address \"\"");
 
     if (s[i] == '[') {
-        int d = 0;
-        size_t close = i;
-        for (size_t k = i; k < len; k++) {
-            if (s[k] == '[') {
-                d++;
-            } else if (s[k] == ']' && --d == 0) {
-                close = k;
-                break;
-            }
-        }
-        /* brackets were checked for the whole list, so 'close' is found */
-        for (size_t k = close + 1; k < len; k++)
-            if (!isspace((unsigned char)s[k]))
-                return fail(p, "unexpected \"%.*s\" after ']'", (int)(len - k), s + k);
+        size_t k, close = speclist_close(s, len, i, &k);
+        if (k < len)
+            return fail(p, "unexpected \"%.*s\" after ']'", (int)(len - k), s + k);
         const char *inner = s + i + 1;
         size_t ilen = close - i - 1;
         return negated ? parse_negated(p, inner, ilen, neg, depth + 1)

@@ -6,6 +6,7 @@
  * sub-lists add to the same two sides. The merge at the end is Suricata's
  * DetectPortParseMergeNotPorts. */
 #include "detect/detect-port.h"
+#include "detect/detect-speclist.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -206,19 +207,8 @@ static int pvar(struct pparser *p, const char *name, size_t nlen, bool negate,
     memcpy(nbuf, name, nlen);
     nbuf[nlen] = '\0';
 
-    for (unsigned i = 0; i < p->nchain; i++) {
-        if (p->chain_len[i] != nlen || memcmp(p->chain[i], name, nlen) != 0)
-            continue;
-        char *e = p->err;
-        size_t room = CANH_ERRBUF_SIZE, k;
-        k = (size_t)snprintf(e, room, "found a loop in port group variables:");
-        for (unsigned j = i; j < p->nchain && k < room; j++)
-            k += (size_t)snprintf(e + k, room - k, " $%.*s ->", (int)p->chain_len[j],
-                                  p->chain[j]);
-        if (k < room)
-            snprintf(e + k, room - k, " $%s", nbuf);
+    if (speclist_loop(p->chain, p->chain_len, p->nchain, name, nlen, "port", p->err))
         return CANH_ERR;
-    }
     const char *val = p->vars != NULL ? p->vars(p->ctx, nbuf) : NULL;
     if (val == NULL)
         return pfail(p, "variable \"$%s\" is not defined", nbuf);
@@ -243,33 +233,15 @@ static int pelement(struct pparser *p, const char *s, size_t len, bool negate, b
         return pfail(p, "port spec too large: more than %d elements, lists and variable "
                         "expansions",
                      PORT_MAX_ITEMS);
-    size_t i = 0;
-    bool n_set = false;
-    while (i < len && isspace((unsigned char)s[i]))
-        i++;
-    while (i < len && s[i] == '!') {
-        n_set = true;
-        i++;
-        while (i < len && isspace((unsigned char)s[i]))
-            i++;
-    }
+    bool n_set;
+    size_t i = speclist_prefix(s, len, &n_set);
     if (i == len)
         return pfail(p, "failed to parse port \"\"");
 
     if (s[i] == '[') {
-        int d = 0;
-        size_t close = i;
-        for (size_t k = i; k < len; k++) {
-            if (s[k] == '[') {
-                d++;
-            } else if (s[k] == ']' && --d == 0) {
-                close = k;
-                break;
-            }
-        }
-        for (size_t k = close + 1; k < len; k++)
-            if (!isspace((unsigned char)s[k]))
-                return pfail(p, "unexpected \"%.*s\" after ']'", (int)(len - k), s + k);
+        size_t k, close = speclist_close(s, len, i, &k);
+        if (k < len)
+            return pfail(p, "unexpected \"%.*s\" after ']'", (int)(len - k), s + k);
         /* Suricata: a list passes "negate ? negate : n_set" down */
         return plist(p, s + i + 1, close - i - 1, negate || n_set, depth + 1);
     }
