@@ -346,17 +346,17 @@ static uint64_t usable_end(const struct stream_session *s, int dir)
 }
 
 /* The block run the app layer is offered: data from app_progress (after a gap, if the
- * next held byte lies beyond one that will not arrive), cut at the usable end. */
-static bool app_view(const struct stream_session *s, int dir, const uint8_t **data, uint32_t *len,
-                     uint32_t *gap)
+ * next held byte lies beyond one that will not arrive), cut at the usable end 'end'. */
+static bool app_view_to(const struct stream_side *sd, uint64_t end, const uint8_t **data,
+                        uint32_t *len, uint32_t *gap)
 {
-    const struct stream_side *sd = &s->side[dir];
     if (sd->flags & STREAM_SIDE_NOREASM)
         return false;
     uint64_t pos = sd->app_progress;
-    uint64_t end = usable_end(s, dir);
-    uint32_t i = side_find(sd, pos);
-    if (i >= sd->nseg || end <= pos)
+    if (end <= pos || sd->nseg == 0)
+        return false;
+    uint32_t i = sd->seg[0].offset + sd->seg[0].len > pos ? 0 : side_find(sd, pos);
+    if (i >= sd->nseg)
         return false;
     const struct stream_seg *g = &sd->seg[i];
     uint64_t start = u64_max(g->offset, pos);
@@ -369,6 +369,15 @@ static bool app_view(const struct stream_session *s, int dir, const uint8_t **da
     *data = seg_ptr(g, start);
     *len = (uint32_t)(stop - start);
     return *len > 0;
+}
+
+static bool app_view(const struct stream_session *s, int dir, const uint8_t **data, uint32_t *len,
+                     uint32_t *gap)
+{
+    const struct stream_side *sd = &s->side[dir];
+    if (sd->flags & STREAM_SIDE_NOREASM)
+        return false;
+    return app_view_to(sd, usable_end(s, dir), data, len, gap);
 }
 
 /* Counts the gaps (missing bytes) in [from, to) not counted before. */
@@ -394,13 +403,15 @@ static void count_gaps(struct stream_thread *st, struct stream_side *sd, uint64_
 
 /* Applies the consumers' moves: app progress following the usable edge when the app
  * layer is done, raw following app when there is no raw detection; frees what is no
- * longer needed. Returns the bytes freed. */
+ * longer needed; records where the app layer's usable run ends (ready_mark). Returns
+ * the bytes freed. */
 static uint64_t side_settle(struct stream_thread *st, struct stream_session *s, int dir)
 {
     struct stream_side *sd = &s->side[dir];
+    sd->flags &= ~(uint32_t)STREAM_SIDE_MOVED;
     if (sd->flags & STREAM_SIDE_NOREASM) {
-        uint64_t n = side_free_segs(st, sd);
-        return n;
+        sd->ready_mark = 0;
+        return sd->seg != NULL ? side_free_segs(st, sd) : 0;
     }
     uint64_t end = usable_end(s, dir);
     sd->usable = end;
@@ -408,7 +419,13 @@ static uint64_t side_settle(struct stream_thread *st, struct stream_session *s, 
         sd->app_progress = end;
     if (!st->conf.raw && sd->raw_progress < sd->app_progress)
         sd->raw_progress = sd->app_progress;
-    return side_release(st, sd, side_base(st, sd, dir));
+    uint64_t freed = sd->seg != NULL ? side_release(st, sd, side_base(st, sd, dir)) : 0;
+    /* What usable_end() would give now: settling moved nothing it depends on
+     * upwards, and it never goes below sd->usable. */
+    const uint8_t *d;
+    uint32_t len, gap;
+    sd->ready_mark = app_view_to(sd, end, &d, &len, &gap) ? sd->app_progress + gap + len : 0;
+    return freed;
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -724,17 +741,6 @@ static bool handle_data(struct stream_thread *st, struct stream_session *s, cons
     return true;
 }
 
-/* End of the app layer's usable bytes of side 'dir' (0 if none): grows when new bytes
- * become usable. */
-static uint64_t app_ready_mark(const struct stream_session *s, int dir)
-{
-    const uint8_t *d;
-    uint32_t len, gap;
-    if (!app_view(s, dir, &d, &len, &gap))
-        return 0;
-    return s->side[dir].app_progress + gap + len;
-}
-
 int64_t stream_packet(struct stream_thread *st, struct flow *f, const struct packet *p, int dir,
                       struct stream_result *r)
 {
@@ -749,10 +755,14 @@ int64_t stream_packet(struct stream_thread *st, struct flow *f, const struct pac
     }
     struct stream_side *sd = &s->side[dir];
     uint64_t mem_before = st->stats.memuse;
-    /* Apply what the consumers released since the last packet. */
-    for (int d = 0; d < 2; d++)
-        STAT_ADD(st->stats.memuse, -side_settle(st, s, d));
-    uint64_t ready_before[2] = { app_ready_mark(s, 0), app_ready_mark(s, 1) };
+    /* Apply what the consumers released since the last packet (a side no consumer
+     * touched is as the last packet left it). */
+    uint64_t ready_before[2];
+    for (int d = 0; d < 2; d++) {
+        if (s->side[d].flags & STREAM_SIDE_MOVED)
+            STAT_ADD(st->stats.memuse, -side_settle(st, s, d));
+        ready_before[d] = s->side[d].ready_mark;
+    }
 
     sd->flags |= STREAM_SIDE_SEEN;
     if ((s->side[0].flags & STREAM_SIDE_SEEN) && (s->side[1].flags & STREAM_SIDE_SEEN))
@@ -796,10 +806,9 @@ int64_t stream_packet(struct stream_thread *st, struct flow *f, const struct pac
 out:
     for (int d = 0; d < 2; d++) {
         STAT_ADD(st->stats.memuse, -side_settle(st, s, d));
-        if (app_ready_mark(s, d) > ready_before[d])
+        if (s->side[d].ready_mark > ready_before[d])
             r->app_ready |= (uint8_t)(1u << d);
     }
-    r->raw_ready = stream_raw_ready(s, dir);
     delta += (int64_t)(st->stats.memuse - mem_before);
     return delta;
 }
@@ -827,12 +836,13 @@ void stream_app_consume(struct stream_thread *st, struct stream_session *s, int 
     uint64_t to = u64_min(from + n, end);
     count_gaps(st, sd, from, to);
     sd->app_progress = to;
+    sd->flags |= STREAM_SIDE_MOVED;
 }
 
 void stream_app_done(struct stream_thread *st, struct stream_session *s, int dir)
 {
     struct stream_side *sd = &s->side[dir];
-    sd->flags |= STREAM_SIDE_APP_DONE;
+    sd->flags |= STREAM_SIDE_APP_DONE | STREAM_SIDE_MOVED;
     uint64_t end = usable_end(s, dir);
     if (sd->app_progress < end)
         sd->app_progress = end;
@@ -936,6 +946,7 @@ void stream_raw_inspect(struct stream_thread *st, struct stream_session *s, int 
     struct stream_side *sd = &s->side[dir];
     if (!st->conf.raw || (sd->flags & STREAM_SIDE_NOREASM))
         return;
+    sd->flags |= STREAM_SIDE_MOVED;
     if (st->conf.inline_mode) {
         raw_inspect_inline(s, dir, p, fn, ctx);
         sd->flags &= ~(uint32_t)(STREAM_SIDE_TRIGGER_RAW | STREAM_SIDE_ADDED);
@@ -969,8 +980,8 @@ void stream_raw_trigger(struct stream_session *s, int dir)
 
 void stream_session_end(struct stream_session *s)
 {
-    s->side[0].flags |= STREAM_SIDE_EOF;
-    s->side[1].flags |= STREAM_SIDE_EOF;
+    s->side[0].flags |= STREAM_SIDE_EOF | STREAM_SIDE_MOVED;
+    s->side[1].flags |= STREAM_SIDE_EOF | STREAM_SIDE_MOVED;
 }
 
 int64_t stream_session_free(struct stream_thread *st, struct flow *f)

@@ -145,6 +145,8 @@ enum stream_side_flag {
     STREAM_SIDE_NOREASM = 1u << 9,     /* after the depth: nothing kept, nothing 'added' */
     STREAM_SIDE_ADDED = 1u << 10,      /* the last packet of this side added payload
                                           (inline raw detection runs on it) */
+    STREAM_SIDE_MOVED = 1u << 11,      /* a consumer moved (or the session ended) since
+                                          the side was last settled */
 };
 
 struct stream_seg; /* a block of contiguous held bytes (stream-tcp.c) */
@@ -163,6 +165,8 @@ struct stream_side {
     uint64_t raw_progress;     /* bytes inspected by raw detection */
     uint64_t right_edge;       /* one past the highest byte seen (may have gaps below) */
     uint64_t gap_mark;         /* gaps ending at or below this offset were counted */
+    uint64_t ready_mark;       /* end of the app layer's usable run when last settled
+                                  (0: none); valid while STREAM_SIDE_MOVED is clear */
     /* Bytes held, as maximal runs of contiguous bytes sorted by offset (no two touch):
      * seg[0] is where the consumers read next, the others lie beyond gaps. */
     struct stream_seg *seg;
@@ -191,7 +195,6 @@ struct stream_result {
                           PKT_STREAM_ADD): stream rules see it, so "tcp" rules inspect
                           the stream rather than the packet */
     uint8_t app_ready; /* bit (1 << dir): side 'dir' has new usable bytes for the app layer */
-    bool raw_ready;    /* raw detection of the packet's own direction should run now */
 };
 
 /* Returns NULL with the reason in errbuf (out of memory, or memcap or max_segments 0). */
