@@ -153,7 +153,10 @@ END {
 fi
 
 # ---------------------------------------------------------------------------------------
-# Rules: the whole ET Open ruleset against no rules, 1 worker.
+# Rules: the whole ET Open ruleset against no rules, 1 worker; between them the floor
+# (tests/bench/floor.rules: rules that never match, one per way of inspecting), which
+# turns on reassembly, parsing and per-unit scans: what any ruleset costs before its
+# patterns do.
 ET="$SHARED/data/rules/et-open"
 if [ ! -d "$ET" ]; then
     echo "bench rules: SKIP: needs $ET"
@@ -163,29 +166,30 @@ cat "$ET"/*.rules >"$OUT/et.rules"
 "$SENSOR" --test-rules -S "$OUT/et.rules" >"$OUT/testrules" 2>/dev/null || true
 LOADED=$(sed -n 's/^rules: \([0-9]*\) loaded.*/\1/p' "$OUT/testrules")
 ENGMEM=$(sed -n 's/.*engine memory: \([0-9.]*\) MiB.*/\1/p' "$OUT/testrules")
-et_run() { # "seconds peak_kb load_seconds": the load time is the run's own (its notice)
+rules_run() { # rules_run FILE: "seconds peak_kb load_seconds" (the load time is the run's own notice)
     rm -rf "$OUT/log" && mkdir "$OUT/log"
     t0=$(now)
     $TIME -f "%M" -o "$OUT/rss" "$SENSOR" -r "$PCAP" -l "$OUT/log" -k none --workers 1 \
-        --set logging.level=notice -S "$OUT/et.rules" 2>"$OUT/et.err"
+        --set logging.level=notice -S "$1" 2>"$OUT/et.err"
     t1=$(now)
     l=$(sed -n 's/.*rules: [0-9]* loaded.* in \([0-9.]*\) s .*/\1/p' "$OUT/et.err")
     echo "$(echo "$t1 - $t0" | bc -l) $(cat "$OUT/rss") ${l:-0}"
 }
-echo "bench rules: $RROUNDS rounds of: read loop, 1 worker without rules, 1 worker with ET Open ($LOADED rules), read loop"
+echo "bench rules: $RROUNDS rounds of: read loop, 1 worker without rules, 1 worker with the floor rules, 1 worker with ET Open ($LOADED rules), read loop"
 : >"$OUT/rrounds"
 for r in $(seq 1 "$RROUNDS"); do
     ra=$(read_loop)
     s0=$(sensor_run 1)
-    cp "$OUT/log/eve.json" "$OUT/eve0.json" 2>/dev/null || true
-    se=$(et_run)
+    sf=$(rules_run "$HERE/tests/bench/floor.rules")
+    se=$(rules_run "$OUT/et.rules")
     alerts=$(grep -c '"event_type":"alert"' "$OUT/log/eve.json" || true)
     rb=$(read_loop)
-    echo "$ra $s0 $se $rb $alerts" >>"$OUT/rrounds"
-    echo "$ra $s0 $se $rb $alerts" | awk -v r="$r" '{
-        c = 2 / ($1 + $7); n0 = 1 / $2; ne = 1 / ($4 - $6);
-        printf "  round %d: read loop %.2f/%.2f s, no rules %.2f s (ratio %.3f), ET Open %.2f s - %.2f s load (ratio %.3f), ET / no rules %.3f, %d alerts\n",
-            r, $1, $7, $2, n0 / c, $4, $6, ne / c, ne / n0, $8 }'
+    # fields: 1 read, 2-3 no rules (s, kb), 4-6 floor (s, kb, load), 7-9 ET (s, kb, load), 10 read, 11 alerts
+    echo "$ra $s0 $sf $se $rb $alerts" >>"$OUT/rrounds"
+    echo "$ra $s0 $sf $se $rb $alerts" | awk -v r="$r" '{
+        c = 2 / ($1 + $10); n0 = 1 / $2; nf = 1 / ($4 - $6); ne = 1 / ($7 - $9);
+        printf "  round %d: read loop %.2f/%.2f s, no rules %.2f s (ratio %.3f), floor %.2f s (%.3f of no rules), ET Open %.2f s - %.2f s load (ratio %.3f), ET / no rules %.3f, %d alerts\n",
+            r, $1, $10, $2, n0 / c, $4 - $6, nf / n0, $7, $9, ne / c, ne / n0, $11 }'
 done
 awk -v pkts="$PKTS" -v bytes="$CAPBYTES" -v nr="$LOADED" -v em="$ENGMEM" '
 function median(a, n,   i, j, t) {
@@ -193,16 +197,17 @@ function median(a, n,   i, j, t) {
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 {
-    n++; c[n] = pkts * 2 / ($1 + $7); p0[n] = pkts / $2; pe[n] = pkts / ($4 - $6);
-    r0[n] = p0[n] / c[n]; re[n] = pe[n] / c[n]; q[n] = pe[n] / p0[n]; ld[n] = $6;
-    k0 = ($3 > k0) ? $3 : k0; ke = ($5 > ke) ? $5 : ke; al = $8;
+    n++; c[n] = pkts * 2 / ($1 + $10); p0[n] = pkts / $2; pf[n] = pkts / ($4 - $6); pe[n] = pkts / ($7 - $9);
+    r0[n] = p0[n] / c[n]; re[n] = pe[n] / c[n]; q[n] = pe[n] / p0[n]; qf[n] = pf[n] / p0[n]; ld[n] = $9;
+    k0 = ($3 > k0) ? $3 : k0; ke = ($8 > ke) ? $8 : ke; al = $11;
     loq = (n == 1 || q[n] < loq) ? q[n] : loq; hiq = (q[n] > hiq) ? q[n] : hiq;
 }
 END {
-    mc = median(c, n); m0 = median(p0, n); me = median(pe, n); mq = median(q, n); l = median(ld, n);
+    mc = median(c, n); m0 = median(p0, n); mf = median(pf, n); me = median(pe, n); mq = median(q, n); l = median(ld, n);
     printf "canh bench, rules: %d packets, %.2f GB; medians over %d rounds\n", pkts, bytes / 1e9, n;
     printf "  %-28s %7.3f Mpps %6.2f Gbit/s  ratio 1.000 (ceiling)\n", "read loop (pcapread)", mc / 1e6, mc * bytes / pkts * 8 / 1e9;
     printf "  %-28s %7.3f Mpps %6.2f Gbit/s  ratio %.3f  peak RSS %d MB\n", "1 worker, no rules", m0 / 1e6, m0 * bytes / pkts * 8 / 1e9, median(r0, n), k0 / 1024;
+    printf "  %-28s %7.3f Mpps %6.2f Gbit/s  %.3f of no rules (reassembly, parsing, one pattern per unit)\n", "1 worker, floor rules", mf / 1e6, mf * bytes / pkts * 8 / 1e9, median(qf, n);
     printf "  %-28s %7.3f Mpps %6.2f Gbit/s  ratio %.3f  peak RSS %d MB  %d alerts\n", "1 worker, ET Open", me / 1e6, me * bytes / pkts * 8 / 1e9, median(re, n), ke / 1024, al;
     printf "  %-28s %d rules loaded in %.2f s, engine memory %.1f MiB\n", "ET Open load", nr, l, em;
     printf "  %-28s %.3f [%.3f-%.3f]  (target >= 0.60: %s)\n", "ET Open / no rules", mq, loq, hiq, (mq >= 0.60) ? "met" : "NOT met";
