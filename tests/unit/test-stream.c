@@ -817,6 +817,51 @@ static void test_app_done_frees(void)
     env_done(&e);
 }
 
+/* A side is settled before a packet only when a consumer moved it, and the app layer is
+ * told of new bytes only when its usable run grows: a partial read releases its bytes
+ * at the next packet of either side, a packet that makes nothing usable reports nothing,
+ * and bytes behind a gap become ready once the gap is usable. */
+static void test_ready_after_moves(void)
+{
+    struct env e;
+    struct stream_conf c = base_conf();
+    c.raw = false;
+    env_init(&e, &c);
+    handshake(&e);
+    tx(&e, C2S, TH_ACK | TH_PSH, CISN + 1, SISN + 1, "abcdef");
+    CHECK_EQ(e.r.app_ready, 0);
+    tx(&e, S2C, TH_ACK, SISN + 1, CISN + 7, NULL);
+    CHECK_EQ(e.r.app_ready, 1u << C2S);
+    /* the parser takes two bytes and waits for more */
+    stream_app_consume(e.st, e.f.stream, C2S, 2);
+    CHECK_EQ(stream_thread_stats(e.st)->memuse, 6);
+    /* an ACK-only packet of the other side: the moved side is settled (2 bytes freed),
+     * nothing new is usable */
+    tx(&e, S2C, TH_ACK, SISN + 1, CISN + 7, NULL);
+    CHECK_EQ(e.r.app_ready, 0);
+    CHECK_EQ(stream_thread_stats(e.st)->memuse, 4);
+    /* more bytes, not yet ACKed: not ready; ACKed: ready */
+    tx(&e, C2S, TH_ACK | TH_PSH, CISN + 7, SISN + 1, "gh");
+    CHECK_EQ(e.r.app_ready, 0);
+    tx(&e, S2C, TH_ACK, SISN + 1, CISN + 9, NULL);
+    CHECK_EQ(e.r.app_ready, 1u << C2S);
+    char out[64];
+    app_read(&e, C2S, out, sizeof(out));
+    CHECK_STR(out, "cdefgh");
+    /* bytes beyond a hole: held, not ready until the ACK covers the hole */
+    tx(&e, C2S, TH_ACK | TH_PSH, CISN + 12, SISN + 1, "lm");
+    CHECK_EQ(e.r.app_ready, 0);
+    tx(&e, S2C, TH_ACK, SISN + 1, CISN + 14, NULL);
+    CHECK_EQ(e.r.app_ready, 1u << C2S);
+    app_read(&e, C2S, out, sizeof(out));
+    CHECK_STR(out, "[3]lm");
+    /* everything consumed: the next packet frees it all */
+    tx(&e, S2C, TH_ACK, SISN + 1, CISN + 14, NULL);
+    CHECK_EQ(e.r.app_ready, 0);
+    CHECK_EQ(stream_thread_stats(e.st)->memuse, 0);
+    env_done(&e);
+}
+
 static void test_conf_errors(void)
 {
     char err[CANH_ERRBUF_SIZE];
@@ -860,6 +905,7 @@ int main(void)
     test_app_partial();
     test_gap_once();
     test_app_done_frees();
+    test_ready_after_moves();
     test_conf_errors();
     return test_done("test-stream");
 }
