@@ -20,6 +20,7 @@
 
 #include "sensor.h"
 #include "detect/detect.h"
+#include "detect/detect-ioc.h"
 #include "util/util-log.h"
 
 #define MAX_INPUTS 256
@@ -204,6 +205,12 @@ int main(int argc, char **argv)
             snprintf(s.conf.rule_path, sizeof(s.conf.rule_path), "%.*s", (int)(slash - conf_file),
                      conf_file);
     }
+    if (s.conf.ioc_path[0] == '\0' && conf_file != NULL) {
+        const char *slash = strrchr(conf_file, '/');
+        if (slash != NULL)
+            snprintf(s.conf.ioc_path, sizeof(s.conf.ioc_path), "%.*s", (int)(slash - conf_file),
+                     conf_file);
+    }
     if (test_rules) {
         if (gcry_check_version(NULL) == NULL)
             return fail("libgcrypt failed to initialise");
@@ -274,8 +281,13 @@ int main(int argc, char **argv)
              s.conf.org, s.nworkers, s.nworkers > 1 ? "s" : "");
     if (sensor_load_rules(&s, rules_file, false, err) != CANH_OK)
         return fail(err);
+    if (sensor_load_ioc(&s, err) != CANH_OK) {
+        detect_engine_free(s.detect);
+        return fail(err);
+    }
     int run = sensor_run(&s, err);
     detect_engine_free(s.detect);
+    ioc_store_free(s.ioc);
     if (run != CANH_OK)
         return fail(err);
     if (atomic_load(&s.stop))

@@ -102,6 +102,11 @@ struct sensor_conf {
     int64_t alert_max;
     struct conf_var vars[CONF_MAX_VARS];
     unsigned nvars;
+    /* threat-intelligence lists */
+    char ioc_path[CONF_STR_MAX * 4];
+    char ioc_files[CONF_STR_MAX * 16]; /* comma-separated files or globs */
+    int64_t ioc_default_severity;
+    char ioc_default_category[CONF_STR_MAX];
     /* output */
     bool eve_enabled;
     char eve_filename[CONF_STR_MAX];

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "detect/detect.h"
+#include "detect/detect-ioc.h"
 #include "util/util-log.h"
 
 #define RULES_MAX_FILES 4096 /* rule files after glob expansion */
@@ -38,12 +39,13 @@ static int cmp_path(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* rule-files: comma-separated files or globs, relative to default-rule-path. */
-static int expand_rule_files(const struct sensor_conf *c, struct file_list *fl,
-                             char errbuf[CANH_ERRBUF_SIZE])
+/* 'files': comma-separated files or globs, relative to 'base' (rule-files and
+ * default-rule-path, ioc.files and ioc.path). */
+static int expand_files(const char *files, const char *base, struct file_list *fl,
+                        char errbuf[CANH_ERRBUF_SIZE])
 {
-    char list[sizeof(c->rule_files)];
-    snprintf(list, sizeof(list), "%s", c->rule_files);
+    char list[sizeof(((struct sensor_conf *)0)->rule_files)];
+    snprintf(list, sizeof(list), "%s", files);
     char *save = NULL;
     for (char *item = strtok_r(list, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
         while (*item == ' ' || *item == '\t')
@@ -54,14 +56,14 @@ static int expand_rule_files(const struct sensor_conf *c, struct file_list *fl,
         if (n == 0)
             continue;
         char path[4096];
-        if (item[0] == '/' || c->rule_path[0] == '\0')
+        if (item[0] == '/' || base[0] == '\0')
             snprintf(path, sizeof(path), "%s", item);
         else
-            snprintf(path, sizeof(path), "%s/%s", c->rule_path, item);
+            snprintf(path, sizeof(path), "%s/%s", base, item);
         glob_t g;
         int rc = glob(path, GLOB_NOCHECK | GLOB_NOSORT, NULL, &g);
         if (rc != 0) {
-            snprintf(errbuf, CANH_ERRBUF_SIZE, "rule-files: cannot expand '%s'", path);
+            snprintf(errbuf, CANH_ERRBUF_SIZE, "cannot expand '%s'", path);
             return CANH_ERR;
         }
         /* sorted, so the load order does not depend on the directory */
@@ -87,7 +89,7 @@ int sensor_load_rules(struct sensor *s, const char *only_file, bool test, char e
     if (only_file != NULL)
         rc = add_file(&fl, only_file, errbuf);
     else
-        rc = expand_rule_files(c, &fl, errbuf);
+        rc = expand_files(c->rule_files, c->rule_path, &fl, errbuf);
     if (rc != CANH_OK)
         goto out;
     if (fl.n == 0 && !test)
@@ -137,6 +139,40 @@ int sensor_load_rules(struct sensor *s, const char *only_file, bool test, char e
                    (double)st.memuse / (1024.0 * 1024.0),
                    st.skipped ? "; skipped rules are listed above" : "");
     }
+out:
+    for (unsigned i = 0; i < fl.n; i++)
+        free(fl.v[i]);
+    return rc;
+}
+
+int sensor_load_ioc(struct sensor *s, char errbuf[CANH_ERRBUF_SIZE])
+{
+    const struct sensor_conf *c = &s->conf;
+    struct file_list fl = { .n = 0 };
+    int rc = expand_files(c->ioc_files, c->ioc_path, &fl, errbuf);
+    if (rc != CANH_OK || fl.n == 0)
+        goto out;
+    struct ioc_load_conf lc = {
+        .files = (const char *const *)fl.v,
+        .nfiles = fl.n,
+        .default_severity = (unsigned)c->ioc_default_severity,
+        .default_category = c->ioc_default_category,
+        .report = stderr,
+    };
+    struct ioc_load_stats st;
+    s->ioc = ioc_store_load(&lc, &st, errbuf);
+    if (s->ioc == NULL) {
+        rc = CANH_ERR;
+        goto out;
+    }
+    log_notice("ioc: %llu indicators (%llu addresses and blocks, %llu domains, %llu URLs, %llu JA3, "
+               "%llu SHA-256) from %u list%s in %.2f s (%.1f MiB); %llu lines skipped, %llu duplicates%s",
+               (unsigned long long)st.total, (unsigned long long)st.entries[IOC_IP],
+               (unsigned long long)st.entries[IOC_DOMAIN], (unsigned long long)st.entries[IOC_URL],
+               (unsigned long long)st.entries[IOC_JA3], (unsigned long long)st.entries[IOC_SHA256],
+               st.files, st.files == 1 ? "" : "s", st.seconds, (double)st.memuse / (1024.0 * 1024.0),
+               (unsigned long long)st.bad, (unsigned long long)st.duplicates,
+               st.files_failed ? "; unreadable lists are listed above" : "");
 out:
     for (unsigned i = 0; i < fl.n; i++)
         free(fl.v[i]);

@@ -25,6 +25,7 @@
 #include "capture/capture.h"
 #include "conf.h"
 #include "decode/decode.h"
+#include "detect/detect-ioc.h"
 #include "flow/flow.h"
 #include "output/output-eve.h"
 #include "util/util-ring.h"
@@ -58,6 +59,7 @@ struct worker {
     struct applayer_thread *applayer;
     struct stream_thread *stream;
     struct detect_thread *detect;   /* NULL without rules */
+    struct ioc_ctx ioc;             /* threat-intelligence matching; ioc.store NULL without lists */
     bool raw_stream;                /* some rule inspects the raw stream */
     int raw_dir;                    /* direction being raw-inspected */
     uint64_t raw_next;              /* stream offset after the last block inspected */
@@ -89,6 +91,7 @@ struct sensor {
 
     struct detect_engine *detect; /* the rules; NULL when none are configured */
     uint32_t rules_loaded, rules_skipped;
+    struct ioc_store *ioc;        /* threat-intelligence lists; NULL when none */
 
     _Atomic int stop;           /* set by SIGINT/SIGTERM: stop capturing, then flush */
     unsigned nworkers;
@@ -114,6 +117,9 @@ void worker_packet(struct worker *w, const struct capture_packet *cp);
 void worker_tick(struct worker *w, uint64_t now_us);
 void worker_finish(struct worker *w);
 
+/* sensor-rules.c: loads s->ioc from ioc.files (nothing when it is empty); a list that
+ * cannot be read, and bad lines, are reported and skipped. */
+int sensor_load_ioc(struct sensor *s, char errbuf[CANH_ERRBUF_SIZE]);
 /* sensor-rules.c: loads s->detect from -S FILE or the configuration; with 'test',
  * prints the --test-rules summary. */
 int sensor_load_rules(struct sensor *s, const char *only_file, bool test, char errbuf[CANH_ERRBUF_SIZE]);

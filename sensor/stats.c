@@ -24,6 +24,7 @@ struct stats_totals {
     struct stream_stats stream;
     struct detect_stats detect;
     struct applayer_tcp_stats tcpapp;
+    struct ioc_stats ioc;
 };
 
 /* Adds every uint64_t of 'src' to 'dst' (the stats structs are all uint64_t). */
@@ -62,6 +63,7 @@ static void stats_collect(const struct sensor *s, struct stats_totals *t)
             stats_add(&t->tcpapp, applayer_tcp_stats(w->applayer), sizeof(t->tcpapp));
         if (w->detect != NULL)
             stats_add(&t->detect, detect_thread_stats(w->detect), sizeof(t->detect));
+        stats_add(&t->ioc, &w->ioc.stats, sizeof(t->ioc));
     }
 }
 
@@ -288,6 +290,14 @@ void stats_write(const struct sensor *s, struct json *j, uint64_t now_us)
     U(j, &t.detect, recursion_limit);
     json_object_close(j);
 
+    if (s->ioc != NULL) {
+        json_object_open(j, "ioc");
+        for (int i = 0; i < IOC_TYPE_MAX; i++)
+            json_u64_k(j, ioc_type_name((enum ioc_type)i), strlen(ioc_type_name((enum ioc_type)i)),
+                       t.ioc.hits[i]);
+        json_object_close(j);
+    }
+
     json_object_open(j, "output");
     U(j, &t.eve, events);
     U(j, &t.eve, dropped);
@@ -328,6 +338,10 @@ void stats_log_summary(const struct sensor *s)
                    "inspected %" PRIu64 " packets, %" PRIu64 " stream chunks, %" PRIu64 " transactions",
                    t.detect.alerts, t.detect.alerts_suppressed, t.detect.packets, t.detect.stream_chunks,
                    t.detect.txs);
+    if (s->ioc != NULL)
+        log_notice("ioc: alerts for %" PRIu64 " addresses, %" PRIu64 " domains, %" PRIu64 " URLs, %" PRIu64
+                   " JA3", t.ioc.hits[IOC_IP], t.ioc.hits[IOC_DOMAIN], t.ioc.hits[IOC_URL],
+                   t.ioc.hits[IOC_JA3]);
     log_notice("events %" PRIu64 ", written %" PRIu64 ", dropped %" PRIu64 ", write errors %" PRIu64,
                t.eve.events, STAT_GET(s->output.written), t.eve.dropped,
                STAT_GET(s->output.write_errors));

@@ -101,8 +101,24 @@ static void worker_stream_end(struct worker *w, struct flow *f)
     struct packet endp;
     worker_pseudo_packet(f, FLOW_TO_SERVER, &endp);
     applayer_set_packet(w->applayer, &w->eve, &endp);
+    const struct packet *saved = w->ioc.p;
+    struct flow *saved_f = w->ioc.f;
+    uint64_t saved_cnt = w->ioc.pcap_cnt;
+    w->ioc.p = &endp;
+    w->ioc.f = f;
+    w->ioc.pcap_cnt = 0;
     for (int side = 0; side < 2; side++)
         flow_table_account(w->flows, applayer_tcp_data(w->applayer, w->stream, f, w->dpi, side, true));
+    if (w->detect == NULL && w->ioc.store != NULL) {
+        /* transactions completed by the end of the flow, for the lists */
+        for (int dir = 0; dir < 2; dir++) {
+            applayer_reset_views(w->applayer);
+            applayer_tcp_detect(w->applayer, f, dir, true);
+        }
+    }
+    w->ioc.p = saved;
+    w->ioc.f = saved_f;
+    w->ioc.pcap_cnt = saved_cnt;
     /* a flow can end while another packet is being handled (eviction, port reuse) */
     applayer_set_packet(w->applayer, &w->eve, &w->pkt);
     if (w->detect == NULL)
@@ -116,6 +132,9 @@ static void worker_stream_end(struct worker *w, struct flow *f)
         };
         detect_begin(w->detect, &dp);
         w->cur_flow = f;
+        w->ioc.p = &pp;
+        w->ioc.f = f;
+        w->ioc.pcap_cnt = 0;
         /* application-layer events raised by the final parse (to server only, once) */
         if (dir == FLOW_TO_SERVER && f->app != NULL)
             detect_run_app_events(w->detect);
@@ -124,6 +143,9 @@ static void worker_stream_end(struct worker *w, struct flow *f)
             worker_raw_inspect(w, f, dir, NULL);
         detect_flush(w->detect, &w->eve, w->dpi, "stream (flow timeout)");
     }
+    w->ioc.p = saved;
+    w->ioc.f = saved_f;
+    w->ioc.pcap_cnt = saved_cnt;
 }
 
 /* A UDP or other flow's protocol for rules: nDPI's verdict, in Suricata's names. */
@@ -153,6 +175,8 @@ static void worker_flow_end(void *ctx, struct flow *f, enum flow_end_reason reas
 static void worker_on_tx(void *ctx, int dir, const struct detect_tx *tx)
 {
     struct worker *w = ctx;
+    if (w->ioc.store != NULL)
+        ioc_match_tx(&w->ioc, dir, tx);
     if (w->detect == NULL)
         return;
     detect_run_tx(w->detect, dir, tx);
@@ -177,11 +201,17 @@ void worker_packet(struct worker *w, const struct capture_packet *cp)
     w->cur_flow = NULL;
     applayer_reset_views(w->applayer);
     applayer_set_packet(w->applayer, &w->eve, p);
+    w->ioc.p = p;
+    w->ioc.f = NULL;
+    w->ioc.pcap_cnt = cp->seq;
     if (rc == CANH_OK && p->ipver != 0 && !(p->flags & PKT_CSUM_BAD)) {
         f = flow_table_packet(w->flows, p, &dir);
         w->cur_flow = f;
+        w->ioc.f = f;
         if (f != NULL)
             applayer_flow_events_clear(f);
+        if (f != NULL && w->ioc.store != NULL)
+            ioc_match_flow(&w->ioc, dir);
         if (f != NULL && w->dpi != NULL && f->dpi_state != DPI_DONE) {
             bool started = f->dpi_state == DPI_NONE;
             bool done = dpi_process(w->dpi, f, p);
@@ -217,6 +247,8 @@ void worker_packet(struct worker *w, const struct capture_packet *cp)
         if (w->detect != NULL)
             detect_set_alproto(w->detect, f->alproto);
     }
+    if (w->detect == NULL && w->ioc.store != NULL && f != NULL && f->app != NULL && f->stream != NULL)
+        applayer_tcp_detect(w->applayer, f, dir, false); /* transactions for the lists only */
     if (w->detect != NULL) {
         detect_run_packet(w->detect);
         if (f != NULL && f->app != NULL && f->stream != NULL)
@@ -472,9 +504,12 @@ int worker_init(struct worker *w, struct sensor *s, unsigned id, char errbuf[CAN
         .async_oneside = c->stream_async_oneside,
         .raw = w->raw_stream,
     };
-    /* Reassembly and the HTTP/TLS parsers over it feed the rules; without rules nothing
-     * consumes them, so a sensor without rules does not pay for them. */
-    if (s->detect != NULL) {
+    /* Reassembly and the HTTP/TLS parsers over it feed the rules and the lists' names,
+     * URLs and JA3; without them nothing consumes it, and a sensor does not pay for it. */
+    w->ioc.store = s->ioc;
+    w->ioc.eve = &w->eve;
+    w->ioc.dpi = w->dpi;
+    if (s->detect != NULL || ioc_store_needs_tcp_app(s->ioc)) {
         w->stream = stream_thread_new(&sc, errbuf);
         if (w->stream == NULL)
             return CANH_ENOMEM;

@@ -93,6 +93,8 @@ struct flow {
     uint8_t iponly_done;         /* IP-only rules ran for direction d: bit (1 << d) */
     bool no_payload_inspect;     /* payload and raw stream no longer inspected (encrypted
                                     TLS, as Suricata's default encryption-handling) */
+    uint8_t ioc_done;            /* threat-intelligence checks done once per flow (detect-ioc.c) */
+    uint32_t ioc_last;           /* hash of the last listed name alerted in this flow */
 };
 
 struct flow_table_conf {
