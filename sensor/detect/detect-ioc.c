@@ -217,8 +217,8 @@ bool ioc_store_has(const struct ioc_store *s, enum ioc_type t)
 static uint32_t intern_info(struct ioc_store *s, unsigned sev, const char *cat, const char *src,
                             const char *list)
 {
-    uint8_t key[3 * 256 + 4];
-    size_t lc = strnlen(cat, 255), ls = strnlen(src, 255), ll = strnlen(list, 255);
+    uint8_t key[2 * 256 + 4096 + 4];
+    size_t lc = strnlen(cat, 255), ls = strnlen(src, 255), ll = strnlen(list, 4096);
     size_t n = 0;
     key[n++] = (uint8_t)sev;
     memcpy(key + n, cat, lc), n += lc, key[n++] = 0;
@@ -681,6 +681,11 @@ static void load_file(struct loader *l, FILE *fp)
             continue;
         if (n > IOC_LINE_MAX) {
             bad_line(l, "line longer than the limit: '%.*s...'", s, 40);
+            continue;
+        }
+        if (memchr(s, '\0', n) != NULL) { /* no indicator holds one; C strings end there */
+            l->st->lines++;
+            bad_line(l, "'%.*s' is followed by a NUL byte", s, strnlen(s, n));
             continue;
         }
         if (!csv) {

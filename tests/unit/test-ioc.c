@@ -59,7 +59,7 @@ static uint64_t splitmix(uint64_t x)
 /* Path of 'name' in the temporary directory (a static buffer among a few). */
 static const char *tpath(const char *name)
 {
-    static char bufs[32][256];
+    static char bufs[32][512];
     static unsigned next;
     char *b = bufs[next++ % 32];
     snprintf(b, sizeof(bufs[0]), "%s/%s", tmpdir, name);
