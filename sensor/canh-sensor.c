@@ -92,6 +92,14 @@ static int option_error(char *const *argv, const struct option *longopts, int op
     return 2;
 }
 
+/* An empty directory setting becomes the configuration file's directory. */
+static void default_to_conf_dir(char *dir, size_t cap, const char *conf_file)
+{
+    const char *slash = conf_file != NULL ? strrchr(conf_file, '/') : NULL;
+    if (dir[0] == '\0' && slash != NULL)
+        snprintf(dir, cap, "%.*s", (int)(slash - conf_file), conf_file);
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -198,19 +206,9 @@ int main(int argc, char **argv)
         conf_dump_values(&s.conf, stdout);
         return 0;
     }
-    if (s.conf.rule_path[0] == '\0' && conf_file != NULL) {
-        /* rule-files are relative to the configuration file's directory by default */
-        const char *slash = strrchr(conf_file, '/');
-        if (slash != NULL)
-            snprintf(s.conf.rule_path, sizeof(s.conf.rule_path), "%.*s", (int)(slash - conf_file),
-                     conf_file);
-    }
-    if (s.conf.ioc_path[0] == '\0' && conf_file != NULL) {
-        const char *slash = strrchr(conf_file, '/');
-        if (slash != NULL)
-            snprintf(s.conf.ioc_path, sizeof(s.conf.ioc_path), "%.*s", (int)(slash - conf_file),
-                     conf_file);
-    }
+    /* rule-files and ioc.files are relative to the configuration file's directory by default */
+    default_to_conf_dir(s.conf.rule_path, sizeof(s.conf.rule_path), conf_file);
+    default_to_conf_dir(s.conf.ioc_path, sizeof(s.conf.ioc_path), conf_file);
     if (test_rules) {
         if (gcry_check_version(NULL) == NULL)
             return fail("libgcrypt failed to initialise");
