@@ -2,12 +2,13 @@
 # Installs the Debian 12 packages Canh needs to build, test and run, if any is missing.
 # Idempotent and non-interactive; uses sudo when not run as root.
 #   build:   gcc make pkg-config, libpcap, nDPI 4.2, libyaml, libgcrypt (nDPI's own),
-#            Hyperscan (rule prefilter), PCRE2 (pcre keyword), http-parser (HTTP/1.x), zlib
+#            Hyperscan (rule prefilter), PCRE2 (pcre keyword), http-parser (HTTP/1.x), zlib,
+#            libmagic (file types), libyara 4.2 (YARA rules)
 #   tests:   python3 + python3-yaml (conformance runner), jq, time, bc, xxd, tcpreplay, iproute2 (network namespaces), clang (fuzzing),
 #            tshark (Community ID cross-check), libndpi-bin (ndpiReader oracle)
 set -eu
 PKGS="gcc make pkg-config libpcap-dev libndpi-dev libyaml-dev libgcrypt20-dev zlib1g-dev
-      libhyperscan-dev libpcre2-dev libhttp-parser-dev time bc xxd
+      libhyperscan-dev libpcre2-dev libhttp-parser-dev libmagic-dev libyara-dev time bc xxd
       python3 python3-yaml jq tcpreplay iproute2 clang libclang-rt-14-dev tshark libndpi-bin"
 
 missing=""

@@ -209,6 +209,7 @@ int main(int argc, char **argv)
     /* rule-files and ioc.files are relative to the configuration file's directory by default */
     default_to_conf_dir(s.conf.rule_path, sizeof(s.conf.rule_path), conf_file);
     default_to_conf_dir(s.conf.ioc_path, sizeof(s.conf.ioc_path), conf_file);
+    default_to_conf_dir(s.conf.yara_path, sizeof(s.conf.yara_path), conf_file);
     if (test_rules) {
         if (gcry_check_version(NULL) == NULL)
             return fail("libgcrypt failed to initialise");
@@ -283,9 +284,25 @@ int main(int argc, char **argv)
         detect_engine_free(s.detect);
         return fail(err);
     }
-    int run = sensor_run(&s, err);
+    int run = sensor_load_yara(&s, err);
+    if (run == CANH_OK) {
+        /* files are tracked when asked for, and for the engines that look at them */
+        struct file_conf fc = {
+            .enabled = s.conf.files_enabled || yara_scans_files(s.yara) || ioc_store_has(s.ioc, IOC_SHA256),
+            .magic = s.conf.files_magic && s.conf.files_enabled,
+            .store_max_file = (uint64_t)s.conf.files_store_max_file,
+            .store_max_total = (uint64_t)s.conf.files_store_max_total,
+            .scan_max = yara_file_depth(s.yara),
+        };
+        if (s.conf.files_enabled)
+            snprintf(fc.store_dir, sizeof(fc.store_dir), "%s", s.conf.files_store_dir);
+        run = file_engine_init(&s.files, &fc, err);
+    }
+    if (run == CANH_OK)
+        run = sensor_run(&s, err);
     detect_engine_free(s.detect);
     ioc_store_free(s.ioc);
+    yara_engine_free(s.yara);
     if (run != CANH_OK)
         return fail(err);
     if (atomic_load(&s.stop))

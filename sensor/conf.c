@@ -44,7 +44,7 @@ struct conf_key {
 
 static const char *const names_checksum[] = { "yes", "no", NULL };
 static const char *const names_policy[] = { "bsd", "linux", "first", "last", NULL };
-static const char *const names_eve[] = { "flow", "dns", "http", "tls", "ssh", "anomaly", "stats", "alert", NULL };
+static const char *const names_eve[] = { "flow", "dns", "http", "tls", "ssh", "anomaly", "stats", "alert", "fileinfo", NULL };
 static const char *const names_stream_policy[] = { "first", "last", NULL };
 static const char *const names_tls_enc[] = { "default", "full", "bypass", NULL };
 static const char *const names_level[] = { "error", "warning", "notice", "info", "debug", NULL };
@@ -121,8 +121,8 @@ static const struct conf_key conf_table[] = {
     { "output.eve.filename", CONF_STRING, OFF(eve_filename), SZ(eve_filename), 0, "eve.json", 0, 0, NULL,
       "File name of the EVE log, relative to the log directory (-l)." },
     { "output.eve.types", CONF_SET, OFF(eve_types), 0,
-      EVE_FLOW | EVE_DNS | EVE_HTTP | EVE_TLS | EVE_SSH | EVE_ANOMALY | EVE_STATS | EVE_ALERT, NULL, 0, 0, names_eve,
-      "Event types written: any of flow, dns, http, tls, ssh, anomaly, stats, alert." },
+      EVE_FLOW | EVE_DNS | EVE_HTTP | EVE_TLS | EVE_SSH | EVE_ANOMALY | EVE_STATS | EVE_ALERT | EVE_FILEINFO, NULL, 0, 0, names_eve,
+      "Event types written: any of flow, dns, http, tls, ssh, anomaly, stats, alert, fileinfo." },
     { "output.queue-size", CONF_SIZE, OFF(output_queue_size), 0, 4 * MIB, NULL, 64 * KIB, 1 * GIB, NULL,
       "Per-worker queue of events waiting for the output thread." },
     { "output.stats-interval", CONF_SECONDS, OFF(stats_interval), 0, 60, NULL, 0, 86400, NULL,
@@ -174,6 +174,34 @@ static const struct conf_key conf_table[] = {
       "alert.severity of a listed indicator whose list gives none (1 highest, 4 lowest)." },
     { "ioc.default-category", CONF_STRING, OFF(ioc_default_category), SZ(ioc_default_category), 0, "Threat intelligence", 0, 0, NULL,
       "alert.category of a listed indicator whose list gives none." },
+    { "files.enabled", CONF_BOOL, OFF(files_enabled), 0, 1, NULL, 0, 1, NULL,
+      "Track files carried by HTTP (bodies, uploads): size, SHA-256, type, name; one fileinfo event each (turns TCP reassembly and HTTP parsing on without rules)." },
+    { "files.magic", CONF_BOOL, OFF(files_magic), 0, 1, NULL, 0, 1, NULL,
+      "Describe each file with libmagic (fileinfo magic and mime_type)." },
+    { "files.store.dir", CONF_STRING, OFF(files_store_dir), SZ(files_store_dir), 0, "", 0, 0, NULL,
+      "Directory where whole files are stored as <dir>/<2 hex>/<sha256> (empty: files are not stored)." },
+    { "files.store.max-file-size", CONF_SIZE, OFF(files_store_max_file), 0, 16 * MIB, NULL, 1, 64 * GIB, NULL,
+      "Files larger than this are not stored (counted in stats.files.store_too_large)." },
+    { "files.store.max-total", CONF_SIZE, OFF(files_store_max_total), 0, 1 * GIB, NULL, 1, 64 * 1024 * GIB, NULL,
+      "Bytes stored by one run of the sensor at most; files past it are counted in stats.files.store_full." },
+    { "yara.path", CONF_STRING, OFF(yara_path), SZ(yara_path), 0, "", 0, 0, NULL,
+      "Directory yara.files are relative to (empty: the configuration file's directory, or the working directory)." },
+    { "yara.files", CONF_STRING, OFF(yara_files), SZ(yara_files), 0, "", 0, 0, NULL,
+      "YARA rule files to load: a YAML list (or comma-separated text) of files, globs or directories (searched for *.yar and *.yara); files that do not compile are reported and left out." },
+    { "yara.stream-depth", CONF_SIZE, OFF(yara_stream_depth), 0, 64 * KIB, NULL, 0, 64 * MIB, NULL,
+      "First bytes of each direction of a TCP connection scanned by YARA, in one scan (0: streams are not scanned); encrypted streams are not scanned." },
+    { "yara.file-depth", CONF_SIZE, OFF(yara_file_depth), 0, 1 * MIB, NULL, 0, 256 * MIB, NULL,
+      "First bytes of each file (HTTP body or upload, decoded) scanned by YARA (0: files are not scanned)." },
+    { "yara.flow-budget", CONF_SIZE, OFF(yara_flow_budget), 0, 4 * MIB, NULL, 1, 64 * GIB, NULL,
+      "Bytes YARA scans for one flow at most (streams and files); the rest is counted in stats.yara.flow_budget_cut." },
+    { "yara.global-budget", CONF_SIZE, OFF(yara_global_budget), 0, 256 * MIB, NULL, 1, 64 * GIB, NULL,
+      "Bytes YARA scans per second of traffic, all workers together (split evenly); the rest is counted in stats.yara.global_budget_cut." },
+    { "yara.timeout", CONF_SECONDS, OFF(yara_timeout), 0, 5, NULL, 1, 3600, NULL,
+      "Seconds one YARA scan may take before libyara stops it (counted in stats.yara.errors)." },
+    { "yara.default-severity", CONF_INT, OFF(yara_default_severity), 0, 1, NULL, 1, 4, NULL,
+      "alert.severity of a YARA rule whose meta gives no severity (1 highest, 4 lowest)." },
+    { "yara.default-category", CONF_STRING, OFF(yara_default_category), SZ(yara_default_category), 0, "Malicious content (YARA)", 0, 0, NULL,
+      "alert.category of a YARA rule whose meta gives no category." },
     { "logging.level", CONF_ENUM, OFF(log_level), 0, 2, NULL, 0, 4, names_level,
       "Least severe message logged: error, warning, notice, info or debug (-v raises it)." },
 };

@@ -27,6 +27,7 @@ enum eve_type {
     EVE_ANOMALY = 1u << 5,
     EVE_STATS = 1u << 6,
     EVE_ALERT = 1u << 7,
+    EVE_FILEINFO = 1u << 8,
 };
 
 #define CONF_MAX_VARS 64      /* address and port groups ('vars:'); Suricata's default has 27 */
@@ -107,6 +108,22 @@ struct sensor_conf {
     char ioc_files[CONF_STR_MAX * 16]; /* comma-separated files or globs */
     int64_t ioc_default_severity;
     char ioc_default_category[CONF_STR_MAX];
+    /* files */
+    bool files_enabled;
+    bool files_magic;
+    char files_store_dir[CONF_STR_MAX * 4];
+    int64_t files_store_max_file;
+    int64_t files_store_max_total;
+    /* YARA */
+    char yara_path[CONF_STR_MAX * 4];
+    char yara_files[CONF_STR_MAX * 16];
+    int64_t yara_stream_depth;
+    int64_t yara_file_depth;
+    int64_t yara_flow_budget;
+    int64_t yara_global_budget;
+    int64_t yara_timeout;
+    int64_t yara_default_severity;
+    char yara_default_category[CONF_STR_MAX];
     /* output */
     bool eve_enabled;
     char eve_filename[CONF_STR_MAX];

@@ -2,17 +2,25 @@
  * classification/reference/threshold files) or from -S, and --test-rules. */
 #include "sensor.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <glob.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "detect/detect.h"
 #include "detect/detect-ioc.h"
+#include "detect/detect-yara.h"
 #include "util/util-log.h"
 
 #define RULES_MAX_FILES 4096 /* rule files after glob expansion */
+
+/* What a directory given as a list of files stands for. */
+static const char *const rule_suffixes[] = { ".rules", NULL };
+static const char *const ioc_suffixes[] = { ".txt", ".csv", ".list", ".ioc", NULL };
+static const char *const yara_suffixes[] = { ".yar", ".yara", NULL };
 
 struct file_list {
     char *v[RULES_MAX_FILES];
@@ -39,10 +47,54 @@ static int cmp_path(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* 'files': comma-separated files or globs, relative to 'base' (rule-files and
- * default-rule-path, ioc.files and ioc.path). */
-static int expand_files(const char *files, const char *base, struct file_list *fl,
-                        char errbuf[CANH_ERRBUF_SIZE])
+static bool has_suffix(const char *name, const char *const *suffixes)
+{
+    size_t n = strlen(name);
+    for (unsigned i = 0; suffixes[i] != NULL; i++) {
+        size_t l = strlen(suffixes[i]);
+        if (n > l && strcmp(name + n - l, suffixes[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The files of directory 'dir' and its subdirectories whose names end in one of
+ * 'suffixes' (hidden entries skipped), sorted. */
+static int add_dir(struct file_list *fl, const char *dir, const char *const *suffixes, unsigned depth,
+                   char errbuf[CANH_ERRBUF_SIZE])
+{
+    if (depth > 16)
+        return CANH_OK; /* a link loop */
+    struct dirent **ents;
+    int n = scandir(dir, &ents, NULL, alphasort);
+    if (n < 0) {
+        snprintf(errbuf, CANH_ERRBUF_SIZE, "%s: %s", dir, strerror(errno));
+        return CANH_ERR;
+    }
+    int rc = CANH_OK;
+    for (int i = 0; i < n; i++) {
+        const char *name = ents[i]->d_name;
+        char path[4096];
+        struct stat st;
+        if (rc == CANH_OK && name[0] != '.' &&
+            (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) < sizeof(path) &&
+            stat(path, &st) == 0) {
+            if (S_ISDIR(st.st_mode))
+                rc = add_dir(fl, path, suffixes, depth + 1, errbuf);
+            else if (S_ISREG(st.st_mode) && has_suffix(name, suffixes))
+                rc = add_file(fl, path, errbuf);
+        }
+        free(ents[i]);
+    }
+    free(ents);
+    return rc;
+}
+
+/* 'files': comma-separated files, globs or directories, relative to 'base' (rule-files
+ * and default-rule-path, ioc.files and ioc.path, yara.files and yara.path). A directory
+ * stands for its files (and its subdirectories') named with one of 'suffixes'. */
+static int expand_files(const char *files, const char *base, const char *const *suffixes,
+                        struct file_list *fl, char errbuf[CANH_ERRBUF_SIZE])
 {
     char list[sizeof(((struct sensor_conf *)0)->rule_files)];
     snprintf(list, sizeof(list), "%s", files);
@@ -70,7 +122,11 @@ static int expand_files(const char *files, const char *base, struct file_list *f
         if (g.gl_pathc > 1)
             qsort(g.gl_pathv, g.gl_pathc, sizeof(char *), cmp_path);
         for (size_t i = 0; i < g.gl_pathc; i++) {
-            rc = add_file(fl, g.gl_pathv[i], errbuf);
+            struct stat st;
+            if (stat(g.gl_pathv[i], &st) == 0 && S_ISDIR(st.st_mode))
+                rc = add_dir(fl, g.gl_pathv[i], suffixes, 0, errbuf);
+            else
+                rc = add_file(fl, g.gl_pathv[i], errbuf);
             if (rc != CANH_OK) {
                 globfree(&g);
                 return rc;
@@ -89,7 +145,7 @@ int sensor_load_rules(struct sensor *s, const char *only_file, bool test, char e
     if (only_file != NULL)
         rc = add_file(&fl, only_file, errbuf);
     else
-        rc = expand_files(c->rule_files, c->rule_path, &fl, errbuf);
+        rc = expand_files(c->rule_files, c->rule_path, rule_suffixes, &fl, errbuf);
     if (rc != CANH_OK)
         goto out;
     if (fl.n == 0 && !test)
@@ -149,7 +205,7 @@ int sensor_load_ioc(struct sensor *s, char errbuf[CANH_ERRBUF_SIZE])
 {
     const struct sensor_conf *c = &s->conf;
     struct file_list fl = { .n = 0 };
-    int rc = expand_files(c->ioc_files, c->ioc_path, &fl, errbuf);
+    int rc = expand_files(c->ioc_files, c->ioc_path, ioc_suffixes, &fl, errbuf);
     if (rc != CANH_OK || fl.n == 0)
         goto out;
     struct ioc_load_conf lc = {
@@ -173,6 +229,40 @@ int sensor_load_ioc(struct sensor *s, char errbuf[CANH_ERRBUF_SIZE])
                st.files, st.files == 1 ? "" : "s", st.seconds, (double)st.memuse / (1024.0 * 1024.0),
                (unsigned long long)st.bad, (unsigned long long)st.duplicates,
                st.files_failed ? "; unreadable lists are listed above" : "");
+out:
+    for (unsigned i = 0; i < fl.n; i++)
+        free(fl.v[i]);
+    return rc;
+}
+
+int sensor_load_yara(struct sensor *s, char errbuf[CANH_ERRBUF_SIZE])
+{
+    const struct sensor_conf *c = &s->conf;
+    struct file_list fl = { .n = 0 };
+    int rc = expand_files(c->yara_files, c->yara_path, yara_suffixes, &fl, errbuf);
+    if (rc != CANH_OK || fl.n == 0)
+        goto out;
+    struct yara_conf yc = {
+        .stream_depth = (uint32_t)c->yara_stream_depth,
+        .file_depth = (uint32_t)c->yara_file_depth,
+        .flow_budget = (uint64_t)c->yara_flow_budget,
+        .global_budget = (uint64_t)c->yara_global_budget,
+        .workers = s->nworkers,
+        .timeout_s = (uint32_t)c->yara_timeout,
+        .default_severity = (unsigned)c->yara_default_severity,
+        .default_category = c->yara_default_category,
+    };
+    struct yara_load_stats st;
+    s->yara = yara_engine_load((const char *const *)fl.v, fl.n, &yc, stderr, &st, errbuf);
+    if (s->yara == NULL) {
+        rc = CANH_ERR;
+        goto out;
+    }
+    log_notice("yara: %u rules from %u file%s in %.2f s%s", st.rules, st.files, st.files == 1 ? "" : "s",
+               st.seconds, "");
+    if (st.files_failed > 0)
+        log_warning("yara: %u file%s did not compile and %s left out (reasons above)", st.files_failed,
+                    st.files_failed == 1 ? "" : "s", st.files_failed == 1 ? "is" : "are");
 out:
     for (unsigned i = 0; i < fl.n; i++)
         free(fl.v[i]);

@@ -22,10 +22,13 @@
 
 #include "applayer/applayer-ndpi.h"
 #include "applayer/applayer.h"
+#include "applayer/applayer-file.h"
 #include "capture/capture.h"
 #include "conf.h"
 #include "decode/decode.h"
 #include "detect/detect-ioc.h"
+#include "detect/detect-yara.h"
+#include "output/output-eve-alert.h"
 #include "flow/flow.h"
 #include "output/output-eve.h"
 #include "util/util-ring.h"
@@ -59,8 +62,13 @@ struct worker {
     struct applayer_thread *applayer;
     struct stream_thread *stream;
     struct detect_thread *detect;   /* NULL without rules */
+    struct alert_ctx ac;            /* the packet being handled, for the engines' alerts */
     struct ioc_ctx ioc;             /* threat-intelligence matching; ioc.store NULL without lists */
-    bool raw_stream;                /* some rule inspects the raw stream */
+    struct yara_thread *yara;       /* NULL without YARA rules */
+    struct file_thread *files;      /* NULL when files are not tracked */
+    bool want_tx;                   /* transactions are wanted without rules (lists, files) */
+    bool rules_raw;                 /* some rule inspects the raw stream */
+    bool raw_stream;                /* the raw stream is inspected (rules or YARA) */
     int raw_dir;                    /* direction being raw-inspected */
     uint64_t raw_next;              /* stream offset after the last block inspected */
     struct flow *cur_flow;          /* flow of the packet being handled */
@@ -92,6 +100,8 @@ struct sensor {
     struct detect_engine *detect; /* the rules; NULL when none are configured */
     uint32_t rules_loaded, rules_skipped;
     struct ioc_store *ioc;        /* threat-intelligence lists; NULL when none */
+    struct yara_engine *yara;     /* YARA rules; NULL when none */
+    struct file_engine files;     /* file tracking (files.conf.enabled) */
 
     _Atomic int stop;           /* set by SIGINT/SIGTERM: stop capturing, then flush */
     unsigned nworkers;
@@ -120,6 +130,9 @@ void worker_finish(struct worker *w);
 /* sensor-rules.c: loads s->ioc from ioc.files (nothing when it is empty); a list that
  * cannot be read, and bad lines, are reported and skipped. */
 int sensor_load_ioc(struct sensor *s, char errbuf[CANH_ERRBUF_SIZE]);
+/* sensor-rules.c: loads s->yara from yara.files (nothing when it is empty); files that
+ * do not compile are reported and left out. */
+int sensor_load_yara(struct sensor *s, char errbuf[CANH_ERRBUF_SIZE]);
 /* sensor-rules.c: loads s->detect from -S FILE or the configuration; with 'test',
  * prints the --test-rules summary. */
 int sensor_load_rules(struct sensor *s, const char *only_file, bool test, char errbuf[CANH_ERRBUF_SIZE]);

@@ -25,6 +25,8 @@ struct stats_totals {
     struct detect_stats detect;
     struct applayer_tcp_stats tcpapp;
     struct ioc_stats ioc;
+    struct yara_stats yara;
+    struct file_stats files;
 };
 
 /* Adds every uint64_t of 'src' to 'dst' (the stats structs are all uint64_t). */
@@ -64,6 +66,10 @@ static void stats_collect(const struct sensor *s, struct stats_totals *t)
         if (w->detect != NULL)
             stats_add(&t->detect, detect_thread_stats(w->detect), sizeof(t->detect));
         stats_add(&t->ioc, &w->ioc.stats, sizeof(t->ioc));
+        if (w->yara != NULL)
+            stats_add(&t->yara, yara_thread_stats(w->yara), sizeof(t->yara));
+        if (w->files != NULL)
+            stats_add(&t->files, file_thread_stats(w->files), sizeof(t->files));
     }
 }
 
@@ -290,6 +296,29 @@ void stats_write(const struct sensor *s, struct json *j, uint64_t now_us)
     U(j, &t.detect, recursion_limit);
     json_object_close(j);
 
+    if (s->yara != NULL) {
+        json_object_open(j, "yara");
+        U(j, &t.yara, scans);
+        U(j, &t.yara, bytes);
+        U(j, &t.yara, matches);
+        U(j, &t.yara, flow_budget_cut);
+        U(j, &t.yara, global_budget_cut);
+        U(j, &t.yara, errors);
+        U(j, &t.yara, streams_skipped);
+        json_object_close(j);
+    }
+    if (s->files.conf.enabled) {
+        json_object_open(j, "files");
+        U(j, &t.files, files);
+        U(j, &t.files, bytes);
+        U(j, &t.files, incomplete);
+        U(j, &t.files, stored);
+        U(j, &t.files, store_too_large);
+        U(j, &t.files, store_full);
+        U(j, &t.files, store_errors);
+        U(j, &t.files, magic_errors);
+        json_object_close(j);
+    }
     if (s->ioc != NULL) {
         json_object_open(j, "ioc");
         for (int i = 0; i < IOC_TYPE_MAX; i++)
@@ -304,7 +333,7 @@ void stats_write(const struct sensor *s, struct json *j, uint64_t now_us)
     U(j, &t.eve, too_large);
     json_object_open(j, "types");
     /* In the order of enum eve_type's bits; stats events are the output thread's own. */
-    static const char *const type_names[] = { "flow", "dns", "http", "tls", "ssh", "anomaly", NULL, "alert" };
+    static const char *const type_names[] = { "flow", "dns", "http", "tls", "ssh", "anomaly", NULL, "alert", "fileinfo" };
     for (size_t i = 0; i < ARRAY_SIZE(type_names); i++)
         if (type_names[i] != NULL)
             json_u64_k(j, type_names[i], strlen(type_names[i]), t.eve.by_type[i]);
@@ -340,8 +369,19 @@ void stats_log_summary(const struct sensor *s)
                    t.detect.txs);
     if (s->ioc != NULL)
         log_notice("ioc: alerts for %" PRIu64 " addresses, %" PRIu64 " domains, %" PRIu64 " URLs, %" PRIu64
-                   " JA3", t.ioc.hits[IOC_IP], t.ioc.hits[IOC_DOMAIN], t.ioc.hits[IOC_URL],
-                   t.ioc.hits[IOC_JA3]);
+                   " JA3, %" PRIu64 " file hashes", t.ioc.hits[IOC_IP], t.ioc.hits[IOC_DOMAIN], t.ioc.hits[IOC_URL],
+                   t.ioc.hits[IOC_JA3], t.ioc.hits[IOC_SHA256]);
+    if (s->files.conf.enabled)
+        log_notice("files: %" PRIu64 " (%" PRIu64 " bytes), %" PRIu64 " incomplete, %" PRIu64
+                   " stored; not stored: %" PRIu64 " too large, %" PRIu64 " over the total, %" PRIu64
+                   " write errors",
+                   t.files.files, t.files.bytes, t.files.incomplete, t.files.stored, t.files.store_too_large,
+                   t.files.store_full, t.files.store_errors);
+    if (s->yara != NULL)
+        log_notice("yara: %" PRIu64 " alerts; %" PRIu64 " scans of %" PRIu64 " bytes; budget cuts: %" PRIu64
+                   " per flow, %" PRIu64 " per second; %" PRIu64 " errors; %" PRIu64 " encrypted streams not scanned",
+                   t.yara.matches, t.yara.scans, t.yara.bytes, t.yara.flow_budget_cut, t.yara.global_budget_cut,
+                   t.yara.errors, t.yara.streams_skipped);
     log_notice("events %" PRIu64 ", written %" PRIu64 ", dropped %" PRIu64 ", write errors %" PRIu64,
                t.eve.events, STAT_GET(s->output.written), t.eve.dropped,
                STAT_GET(s->output.write_errors));

@@ -11,6 +11,7 @@
 #include "applayer/applayer-tcp.h"
 #include "decode/defrag.h"
 #include "detect/detect-run.h"
+#include "output/output-eve-fileinfo.h"
 #include "stream/stream.h"
 #include "util/util-log.h"
 
@@ -46,6 +47,10 @@ static void worker_dpi_done(struct worker *w, struct flow *f, uint64_t ts_us)
 static int worker_raw_block(void *ctx, const uint8_t *data, uint32_t len, uint64_t offset)
 {
     struct worker *w = ctx;
+    if (w->yara != NULL && yara_scans_streams(w->sensor->yara) && yara_stream_wants(w->ac.f, w->raw_dir))
+        flow_table_account(w->flows, yara_stream_data(w->yara, &w->ac, w->raw_dir, data, len, offset));
+    if (!w->rules_raw)
+        return 0;
     char marker[48];
     uint32_t mlen = 0;
     if (offset > w->raw_next)
@@ -54,6 +59,17 @@ static int worker_raw_block(void *ctx, const uint8_t *data, uint32_t len, uint64
     detect_run_stream(w->detect, w->raw_dir, data, len, offset, marker, mlen);
     w->raw_next = offset + len;
     return 0;
+}
+
+/* YARA does not scan encrypted streams: once the flow is known to be TLS or SSH, what
+ * was collected goes. */
+static void worker_yara_check(struct worker *w, struct flow *f)
+{
+    if (w->yara != NULL && f->yara_skip_checked == 0 &&
+        (f->alproto == ALPROTO_TLS || f->alproto == ALPROTO_SSH)) {
+        f->yara_skip_checked = 1;
+        flow_table_account(w->flows, yara_stream_skip(w->yara, f));
+    }
 }
 
 /* A flow whose payload is no longer inspected: raw progress moves on, nothing is
@@ -101,51 +117,52 @@ static void worker_stream_end(struct worker *w, struct flow *f)
     struct packet endp;
     worker_pseudo_packet(f, FLOW_TO_SERVER, &endp);
     applayer_set_packet(w->applayer, &w->eve, &endp);
-    const struct packet *saved = w->ioc.p;
-    struct flow *saved_f = w->ioc.f;
-    uint64_t saved_cnt = w->ioc.pcap_cnt;
-    w->ioc.p = &endp;
-    w->ioc.f = f;
-    w->ioc.pcap_cnt = 0;
+    /* a flow can end while another packet is being handled (eviction, port reuse) */
+    struct alert_ctx saved = w->ac;
+    w->ac.p = &endp;
+    w->ac.f = f;
+    w->ac.pcap_cnt = 0;
     for (int side = 0; side < 2; side++)
         flow_table_account(w->flows, applayer_tcp_data(w->applayer, w->stream, f, w->dpi, side, true));
-    if (w->detect == NULL && w->ioc.store != NULL) {
-        /* transactions completed by the end of the flow, for the lists */
+    if (w->detect == NULL) {
+        /* transactions completed by the end of the flow, for the lists; the raw stream's
+         * last bytes, for YARA */
         for (int dir = 0; dir < 2; dir++) {
+            struct packet pp;
+            worker_pseudo_packet(f, dir, &pp);
+            w->ac.p = &pp;
             applayer_reset_views(w->applayer);
+            if (w->want_tx)
+                applayer_tcp_detect(w->applayer, f, dir, true);
+            if (w->raw_stream)
+                worker_raw_inspect(w, f, dir, NULL);
+            if (w->yara != NULL)
+                flow_table_account(w->flows, yara_stream_end(w->yara, &w->ac, dir));
+        }
+    } else {
+        for (int dir = 0; dir < 2; dir++) {
+            struct packet pp;
+            worker_pseudo_packet(f, dir, &pp);
+            applayer_reset_views(w->applayer);
+            struct detect_packet dp = {
+                .p = &pp, .f = f, .dir = dir, .alproto = f->alproto,
+            };
+            detect_begin(w->detect, &dp);
+            w->cur_flow = f;
+            w->ac.p = &pp;
+            /* application-layer events raised by the final parse (to server only, once) */
+            if (dir == FLOW_TO_SERVER && f->app != NULL)
+                detect_run_app_events(w->detect);
             applayer_tcp_detect(w->applayer, f, dir, true);
+            if (w->raw_stream)
+                worker_raw_inspect(w, f, dir, NULL);
+            if (w->yara != NULL)
+                flow_table_account(w->flows, yara_stream_end(w->yara, &w->ac, dir));
+            detect_flush(w->detect, &w->eve, w->dpi, "stream (flow timeout)");
         }
     }
-    w->ioc.p = saved;
-    w->ioc.f = saved_f;
-    w->ioc.pcap_cnt = saved_cnt;
-    /* a flow can end while another packet is being handled (eviction, port reuse) */
+    w->ac = saved;
     applayer_set_packet(w->applayer, &w->eve, &w->pkt);
-    if (w->detect == NULL)
-        return;
-    for (int dir = 0; dir < 2; dir++) {
-        struct packet pp;
-        worker_pseudo_packet(f, dir, &pp);
-        applayer_reset_views(w->applayer);
-        struct detect_packet dp = {
-            .p = &pp, .f = f, .dir = dir, .alproto = f->alproto,
-        };
-        detect_begin(w->detect, &dp);
-        w->cur_flow = f;
-        w->ioc.p = &pp;
-        w->ioc.f = f;
-        w->ioc.pcap_cnt = 0;
-        /* application-layer events raised by the final parse (to server only, once) */
-        if (dir == FLOW_TO_SERVER && f->app != NULL)
-            detect_run_app_events(w->detect);
-        applayer_tcp_detect(w->applayer, f, dir, true);
-        if (w->raw_stream)
-            worker_raw_inspect(w, f, dir, NULL);
-        detect_flush(w->detect, &w->eve, w->dpi, "stream (flow timeout)");
-    }
-    w->ioc.p = saved;
-    w->ioc.f = saved_f;
-    w->ioc.pcap_cnt = saved_cnt;
 }
 
 /* A UDP or other flow's protocol for rules: nDPI's verdict, in Suricata's names. */
@@ -166,9 +183,24 @@ static void worker_flow_end(void *ctx, struct flow *f, enum flow_end_reason reas
     }
     worker_stream_end(w, f);
     eve_flow(&w->eve, f, reason, w->dpi);
+    flow_table_account(w->flows, -yara_flow_free(f));
     flow_table_account(w->flows, -applayer_flow_free(f));
     flow_table_account(w->flows, -stream_session_free(w->stream, f));
     flow_table_account(w->flows, -detect_flow_free(f));
+}
+
+/* A file carried by flow 'f' closed: its event, and the engines that look at files. */
+static void worker_on_file(void *ctx, struct flow *f, int dir, const struct file_info *fi,
+                           const struct detect_tx *tx)
+{
+    struct worker *w = ctx;
+    uint64_t ts = w->ac.p != NULL ? w->ac.p->ts_us : f->last_us;
+    if (w->sensor->conf.files_enabled)
+        eve_fileinfo(&w->eve, f, dir, fi, tx, w->dpi, ts);
+    if (w->ioc.store != NULL && !fi->gaps)
+        ioc_match_file(&w->ioc, dir, fi->sha256, tx);
+    if (w->yara != NULL && fi->head_len > 0)
+        yara_scan_file(w->yara, &w->ac, dir, fi->head, fi->head_len, fi->name, fi->name_len, tx);
 }
 
 /* The app layer has a transaction for the rules (DNS message, SSH line, HTTP or TLS). */
@@ -201,13 +233,13 @@ void worker_packet(struct worker *w, const struct capture_packet *cp)
     w->cur_flow = NULL;
     applayer_reset_views(w->applayer);
     applayer_set_packet(w->applayer, &w->eve, p);
-    w->ioc.p = p;
-    w->ioc.f = NULL;
-    w->ioc.pcap_cnt = cp->seq;
+    w->ac.p = p;
+    w->ac.f = NULL;
+    w->ac.pcap_cnt = cp->seq;
     if (rc == CANH_OK && p->ipver != 0 && !(p->flags & PKT_CSUM_BAD)) {
         f = flow_table_packet(w->flows, p, &dir);
         w->cur_flow = f;
-        w->ioc.f = f;
+        w->ac.f = f;
         if (f != NULL)
             applayer_flow_events_clear(f);
         if (f != NULL && w->ioc.store != NULL)
@@ -247,16 +279,17 @@ void worker_packet(struct worker *w, const struct capture_packet *cp)
         if (w->detect != NULL)
             detect_set_alproto(w->detect, f->alproto);
     }
-    if (w->detect == NULL && w->ioc.store != NULL && f != NULL && f->app != NULL && f->stream != NULL)
-        applayer_tcp_detect(w->applayer, f, dir, false); /* transactions for the lists only */
-    if (w->detect != NULL) {
+    if (w->detect != NULL)
         detect_run_packet(w->detect);
-        if (f != NULL && f->app != NULL && f->stream != NULL)
-            applayer_tcp_detect(w->applayer, f, dir, false);
-        if (f != NULL && f->stream != NULL && w->raw_stream && stream_raw_ready(f->stream, dir))
+    if (f != NULL && f->app != NULL && f->stream != NULL && (w->detect != NULL || w->want_tx))
+        applayer_tcp_detect(w->applayer, f, dir, false);
+    if (f != NULL && f->stream != NULL && w->raw_stream) {
+        worker_yara_check(w, f);
+        if (stream_raw_ready(f->stream, dir))
             worker_raw_inspect(w, f, dir, p);
-        detect_flush(w->detect, &w->eve, w->dpi, NULL);
     }
+    if (w->detect != NULL)
+        detect_flush(w->detect, &w->eve, w->dpi, NULL);
     if (f != NULL && f->app != NULL)
         applayer_tcp_gc(f);
     if (p->nevents > 0)
@@ -490,8 +523,20 @@ int worker_init(struct worker *w, struct sensor *s, unsigned id, char errbuf[CAN
         w->detect = detect_thread_new(s->detect, errbuf);
         if (w->detect == NULL)
             return CANH_ENOMEM;
-        w->raw_stream = detect_engine_needs_raw_stream(s->detect);
+        w->rules_raw = detect_engine_needs_raw_stream(s->detect);
     }
+    if (s->yara != NULL) {
+        w->yara = yara_thread_new(s->yara, errbuf);
+        if (w->yara == NULL)
+            return CANH_ENOMEM;
+    }
+    if (s->files.conf.enabled) {
+        w->files = file_thread_new(&s->files, errbuf);
+        if (w->files == NULL)
+            return CANH_ERR;
+        applayer_set_file_hook(w->applayer, w->files, worker_on_file, w);
+    }
+    w->raw_stream = w->rules_raw || yara_scans_streams(s->yara);
     struct stream_conf sc = {
         .memcap = (uint64_t)c->stream_memcap / s->nworkers,
         .depth = (uint32_t)c->stream_depth,
@@ -504,12 +549,15 @@ int worker_init(struct worker *w, struct sensor *s, unsigned id, char errbuf[CAN
         .async_oneside = c->stream_async_oneside,
         .raw = w->raw_stream,
     };
-    /* Reassembly and the HTTP/TLS parsers over it feed the rules and the lists' names,
-     * URLs and JA3; without them nothing consumes it, and a sensor does not pay for it. */
+    /* Reassembly and the HTTP/TLS parsers over it feed the rules, the lists' names,
+     * URLs, JA3 and file hashes, file tracking and YARA; without them nothing consumes
+     * it, and a sensor does not pay for it. */
+    w->ac.eve = &w->eve;
+    w->ac.dpi = w->dpi;
     w->ioc.store = s->ioc;
-    w->ioc.eve = &w->eve;
-    w->ioc.dpi = w->dpi;
-    if (s->detect != NULL || ioc_store_needs_tcp_app(s->ioc)) {
+    w->ioc.ac = &w->ac;
+    w->want_tx = ioc_store_needs_tcp_app(s->ioc);
+    if (s->detect != NULL || w->want_tx || w->raw_stream || w->files != NULL) {
         w->stream = stream_thread_new(&sc, errbuf);
         if (w->stream == NULL)
             return CANH_ENOMEM;
@@ -535,6 +583,8 @@ void worker_destroy(struct worker *w)
     dpi_thread_free(w->dpi);
     applayer_thread_free(w->applayer);
     detect_thread_free(w->detect);
+    yara_thread_free(w->yara);
+    file_thread_free(w->files);
     stream_thread_free(w->stream);
     defrag_free(w->decode.defrag);
     eve_destroy(&w->eve);

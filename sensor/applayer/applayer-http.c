@@ -90,6 +90,7 @@ struct http_msg {
     uint8_t *body;
     uint32_t body_len, body_cap;
     struct span *files;     /* requests, multipart/form-data: file parts, in 'body' */
+    struct span *fnames;    /* their filename parameters (in 'body'; len 0 when empty) */
     uint32_t nfiles;
     uint32_t raw_interim;   /* http.header.raw starts with this many bytes of 100
                                Continue field lines, then raw_line bytes of status line */
@@ -163,6 +164,7 @@ struct http_dir {
                                 http.header.raw), at most header_limit bytes */
     uint32_t trailer_len;
     bool store_stop;         /* keep no more body bytes (limit, gap) */
+    bool tapped;             /* the body tap saw bytes of the current message */
     uint8_t nstages;         /* content codings decoded (0: none) */
     struct zstage zs[HTTP_MAX_LAYERS]; /* zs[0] undoes the last coding applied */
 };
@@ -176,6 +178,8 @@ struct http_state {
     uint64_t next_id;
     size_t mem;                  /* bytes allocated, zlib's included */
     bool stopped;
+    http_body_fn body_tap;       /* sees every decoded body byte (file extraction) */
+    void *body_tap_ctx;
     struct http_dir d[2];
 };
 
@@ -833,7 +837,7 @@ static void msg_init(struct http_msg *m)
 
 static void msg_clear(struct http_state *h, struct http_msg *m)
 {
-    mem_free(h, m->files, (size_t)m->nfiles * sizeof(*m->files));
+    mem_free(h, m->files, 2 * (size_t)m->nfiles * sizeof(*m->files));
     mem_free(h, m->arena, m->arena_len);
     mem_free(h, m->fields, (size_t)m->nfields * sizeof(*m->fields));
     mem_free(h, m->body, m->body_cap);
@@ -1595,6 +1599,10 @@ static bool body_store(struct http_dir *d, const uint8_t *p, size_t n)
     struct http_state *h = d->h;
     struct http_msg *m = &d->tx->m[d->dir];
     STAT_ADD(h->stats->body_bytes[d->dir], n);
+    if (h->body_tap != NULL && n > 0) {
+        d->tapped = true;
+        h->body_tap(h->body_tap_ctx, d->tx, d->dir, p, (uint32_t)n, false);
+    }
     if (d->store_stop)
         return false;
     uint32_t limit = body_limit(d);
@@ -1889,6 +1897,34 @@ static uint32_t mp_boundary(const uint8_t *v, uint32_t n, const uint8_t **b)
     return 0;
 }
 
+/* The value of a Content-Disposition filename parameter (RFC 7578 4.2, RFC 6266 4.1)
+ * whose name ends at line[at]: quoted (backslash escapes kept as sent) or a token; as a
+ * span of the body 'b' that holds the line; len 0 for "filename*=" (RFC 5987 encoding,
+ * left to the plain parameter that senders also give) or no value. */
+static struct span mp_filename(const uint8_t *line, uint32_t ll, uint32_t at, const uint8_t *b)
+{
+    uint32_t i = at;
+    while (i < ll && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    if (i >= ll || line[i] != '=')
+        return (struct span){ 0, 0 };
+    i++;
+    while (i < ll && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    uint32_t st = i;
+    if (i < ll && line[i] == '"') {
+        st = ++i;
+        while (i < ll && line[i] != '"')
+            i += line[i] == '\\' && i + 1 < ll ? 2 : 1;
+    } else {
+        while (i < ll && line[i] != ';' && line[i] != ' ' && line[i] != '\t')
+            i++;
+    }
+    if (i > ll)
+        i = ll;
+    return (struct span){ (uint32_t)(line + st - b), i - st };
+}
+
 /* The file parts of a multipart/form-data request body (RFC 7578): parts whose
  * Content-Disposition has a filename. A file's content runs from the blank line after
  * its part headers to the CRLF before the next delimiter, or to the end of what was kept
@@ -1906,7 +1942,7 @@ static void mp_files(struct http_state *h, struct http_tx *tx)
     delim[1] = delim[2] = '-';
     memcpy(delim + 3, bd, bl);
     uint32_t dl = bl + 3;
-    struct span found[HTTP_MAX_FILES];
+    struct span found[HTTP_MAX_FILES], names[HTTP_MAX_FILES];
     uint32_t nf = 0;
     const uint8_t *b = m->body, *end = m->body + m->body_len;
     /* The first delimiter may start the body (without the line break before it). */
@@ -1923,6 +1959,7 @@ static void mp_files(struct http_state *h, struct http_tx *tx)
             break;
         /* Part headers, to a blank line. */
         bool file = false;
+        struct span fname = { 0, 0 };
         const uint8_t *line = lf + 1, *content = NULL;
         while (line < end) {
             const uint8_t *le = memchr(line, '\n', (size_t)(end - line));
@@ -1939,8 +1976,11 @@ static void mp_files(struct http_state *h, struct http_tx *tx)
             if (ll >= sizeof(cd) - 1 && eq_nocase_mem(line, sizeof(cd) - 1, (const uint8_t *)cd,
                                                      sizeof(cd) - 1)) {
                 for (uint32_t i = 0; i + 8 <= ll; i++)
-                    if (eq_nocase_mem(line + i, 8, (const uint8_t *)"filename", 8))
+                    if (eq_nocase_mem(line + i, 8, (const uint8_t *)"filename", 8)) {
                         file = true;
+                        if (fname.len == 0)
+                            fname = mp_filename(line, ll, i + 8, b);
+                    }
             }
             line = le + 1;
         }
@@ -1950,16 +1990,20 @@ static void mp_files(struct http_state *h, struct http_tx *tx)
         const uint8_t *cend = next != NULL ? next : end;
         if (next != NULL && cend > content && cend[-1] == '\r')
             cend--;
-        if (file)
+        if (file) {
+            names[nf] = fname;
             found[nf++] = (struct span){(uint32_t)(content - b), (uint32_t)(cend - content)};
+        }
         p = next != NULL ? next + dl : NULL;
     }
     if (nf == 0)
         return;
-    m->files = mem_alloc(h, nf * sizeof(*m->files));
+    m->files = mem_alloc(h, 2 * nf * sizeof(*m->files));
     if (m->files == NULL)
         return;
     memcpy(m->files, found, nf * sizeof(*m->files));
+    m->fnames = m->files + nf;
+    memcpy(m->fnames, names, nf * sizeof(*m->fnames));
     m->nfiles = nf;
 }
 
@@ -1977,6 +2021,12 @@ static void msg_done(struct http_dir *d)
         d->prev = d->tx;
     if (d->dir == 0 && d->tx != NULL && d->tx->multipart && d->tx->method == M_POST)
         mp_files(d->h, d->tx);
+    if (d->tapped && d->tx != NULL && d->h->body_tap != NULL) {
+        /* the message is final (progress and events) when the tap hears of its end */
+        d->tx->m[d->dir].progress = HTTP_PROGRESS_COMPLETE;
+        d->h->body_tap(d->h->body_tap_ctx, d->tx, d->dir, NULL, 0, true);
+    }
+    d->tapped = false;
     z_free(d);
     trailer_free(d);
     mem_free(d->h, d->interim, d->interim_len);
@@ -1997,7 +2047,7 @@ static void body_start(struct http_dir *d, int64_t len, bool chunked, bool until
     struct http_msg *m = &d->tx->m[d->dir];
     d->until_close = until_close;
     d->chunked = chunked;
-    d->discard = d->body_done = d->store_stop = false;
+    d->discard = d->body_done = d->store_stop = d->tapped = false;
     trailer_free(d);
     z_free(d);
     d->nstages = 0;
@@ -2246,7 +2296,11 @@ static void body_unexpected(struct http_dir *d, struct http_tx *tx, const uint8_
 {
     d->tx = tx;
     d->store_stop = false;
+    /* not told to the body tap: the message's file was already closed and logged */
+    http_body_fn tap = d->h->body_tap;
+    d->h->body_tap = NULL;
     body_store(d, p, n);
+    d->h->body_tap = tap;
     d->tx = NULL;
 }
 
@@ -2859,6 +2913,28 @@ bool http_tx_file(const struct http_tx *tx, int dir, uint32_t idx, const uint8_t
     *data = m->body;
     *len = m->body_len;
     return true;
+}
+
+bool http_tx_file_name(const struct http_tx *tx, uint32_t idx, const uint8_t **data,
+                       uint32_t *len)
+{
+    const struct http_msg *m = &tx->m[0];
+    if (!http_tx_multipart(tx) || idx >= m->nfiles || m->fnames == NULL || m->fnames[idx].len == 0)
+        return false;
+    *data = m->body + m->fnames[idx].off;
+    *len = m->fnames[idx].len;
+    return true;
+}
+
+bool http_tx_multipart(const struct http_tx *tx)
+{
+    return tx->multipart && tx->method == M_POST;
+}
+
+void http_set_body_tap(struct http_state *h, http_body_fn fn, void *ctx)
+{
+    h->body_tap = fn;
+    h->body_tap_ctx = ctx;
 }
 
 bool http_tx_header(const struct http_tx *tx, int dir, const char *name, const uint8_t **data,

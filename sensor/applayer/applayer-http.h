@@ -328,6 +328,26 @@ bool http_tx_buffer(const struct http_tx *tx, enum http_buf b, const uint8_t **d
 bool http_tx_file(const struct http_tx *tx, int dir, uint32_t idx, const uint8_t **data,
                   uint32_t *len);
 
+/* Multipart/form-data POST: its files are the parts with a filename (http_tx_file). */
+bool http_tx_multipart(const struct http_tx *tx);
+
+/* The filename parameter of multipart file part 'idx' of the request, as sent (quotes
+ * removed, escapes kept); false when the part gave none or 'idx' is past the last. Valid
+ * as http_tx_file()'s data. */
+bool http_tx_file_name(const struct http_tx *tx, uint32_t idx, const uint8_t **data,
+                       uint32_t *len);
+
+/* Body tap, for file extraction: fn(ctx, tx, dir, data, len, false) is called with every
+ * decoded body byte of every message (de-chunked and decompressed, before the body
+ * limits: a file is seen whole however much of it the rules keep), in order, during
+ * http_parse(), http_gap() and http_eof(); then fn(ctx, tx, dir, NULL, 0, true) once
+ * when that message is over (complete, or given up: http_tx_events() tell gaps and
+ * truncation; its progress is COMPLETE by then). Messages without body bytes are not
+ * told. Lines that libhtp appends to a finished message's body are not told either. */
+typedef void (*http_body_fn)(void *ctx, struct http_tx *tx, int dir, const uint8_t *data,
+                             uint32_t len, bool end);
+void http_set_body_tap(struct http_state *h, http_body_fn fn, void *ctx);
+
 /* The value of field 'name' (case-insensitive; repeated fields merged as "a, b") in the
  * head of direction 'dir', as http_tx_buffer(). For keywords such as http.request_header
  * and for logging. */

@@ -3,6 +3,7 @@
 #define CANH_APPLAYER_INT_H
 
 #include "applayer/applayer-dns.h"
+#include "applayer/applayer-file.h"
 #include "applayer/applayer-tcp.h"
 
 struct applayer_thread {
@@ -20,6 +21,10 @@ struct applayer_thread {
     /* The packet being handled and where its events go (set by the worker). */
     struct eve *cur_eve;
     const struct packet *cur_pkt;
+    /* Files of HTTP bodies (applayer-file.h), told to file_fn when they close. */
+    struct file_thread *files;
+    applayer_file_fn file_fn;
+    void *file_ctx;
 };
 
 #define APPLAYER_EV_SLOTS 4 /* transactions whose raised events are remembered */
@@ -44,6 +49,10 @@ struct applayer_flow {
     bool tls_done[2];            /* TLS: its one transaction was inspected complete in
                                     direction d: the records after have nothing for it */
     uint64_t gc_upto;            /* HTTP: transactions below this id are freed */
+    /* Files being extracted (HTTP: one message per direction at a time) */
+    struct file_track *file[2];
+    struct flow *flow;           /* the owner, for the body tap */
+    struct applayer_thread *thread;
     /* HTTP events already raised, for the last APPLAYER_EV_SLOTS transactions */
     uint64_t ev_txid[APPLAYER_EV_SLOTS]; /* transaction id + 1, 0: empty */
     uint32_t ev_seen[APPLAYER_EV_SLOTS];

@@ -124,8 +124,12 @@ static struct applayer_flow *flow_app(struct flow *f, int64_t *allocated)
 
 static size_t parser_memuse(const struct applayer_flow *af)
 {
-    return (af->http ? http_state_memuse(af->http) : 0) + (af->tls ? tls_state_memuse(af->tls) : 0);
+    return (af->http ? http_state_memuse(af->http) : 0) + (af->tls ? tls_state_memuse(af->tls) : 0) +
+           file_track_memuse(af->file[0]) + file_track_memuse(af->file[1]);
 }
+
+static void http_body_tap(void *ctx, struct http_tx *tx, int dir, const uint8_t *data, uint32_t len,
+                          bool end);
 
 /* Sets the flow's protocol and creates its parser. */
 static void set_proto(struct applayer_thread *a, struct flow *f, struct applayer_flow *af, int proto)
@@ -133,8 +137,14 @@ static void set_proto(struct applayer_thread *a, struct flow *f, struct applayer
     f->alproto = (uint8_t)proto;
     if (proto < (int)ARRAY_SIZE(a->tcp_stats.detected))
         STAT_INC(a->tcp_stats.detected[proto]);
-    if (proto == ALPROTO_HTTP && af->http == NULL)
+    if (proto == ALPROTO_HTTP && af->http == NULL) {
         af->http = http_state_new(&a->tcp_conf.http, &a->tcp_stats.http);
+        if (af->http != NULL && a->files != NULL) {
+            af->flow = f;
+            af->thread = a;
+            http_set_body_tap(af->http, http_body_tap, af);
+        }
+    }
     else if (proto == ALPROTO_TLS && af->tls == NULL)
         af->tls = tls_state_new_shared(&a->tcp_stats.tls);
 }
@@ -581,9 +591,145 @@ int64_t applayer_tcp_free(struct flow *f)
     if (af == NULL)
         return 0;
     int64_t mem = (int64_t)parser_memuse(af);
+    for (int d = 0; d < 2; d++) {
+        file_discard(af->thread != NULL ? af->thread->files : NULL, af->file[d]);
+        af->file[d] = NULL;
+    }
     http_state_free(af->http);
     tls_state_free(af->tls);
     af->http = NULL;
     af->tls = NULL;
     return mem;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Files                                                                              */
+/* ---------------------------------------------------------------------------------- */
+
+void applayer_set_file_hook(struct applayer_thread *a, struct file_thread *ft, applayer_file_fn fn,
+                            void *ctx)
+{
+    a->files = ft;
+    a->file_fn = fn;
+    a->file_ctx = ctx;
+}
+
+/* The filename parameter of a Content-Disposition value (RFC 6266 4.1), quotes removed. */
+static bool disposition_name(const uint8_t *v, uint32_t n, const uint8_t **name, uint32_t *len)
+{
+    for (uint32_t i = 0; i + 9 <= n; i++) {
+        if (strncasecmp((const char *)v + i, "filename=", 9) != 0)
+            continue;
+        uint32_t st = i + 9, e;
+        if (st < n && v[st] == '"') {
+            st++;
+            for (e = st; e < n && v[e] != '"'; e++)
+                ;
+        } else {
+            for (e = st; e < n && v[e] != ';' && v[e] != ' '; e++)
+                ;
+        }
+        if (e > st) {
+            *name = v + st;
+            *len = e - st;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A body's file name: Content-Disposition's filename, else the request's path (as
+ * Suricata names HTTP files). */
+static void body_name(const struct http_tx *tx, int dir, const uint8_t **name, uint32_t *len)
+{
+    const uint8_t *v;
+    uint32_t n;
+    *name = NULL;
+    *len = 0;
+    if (http_tx_header(tx, dir, "Content-Disposition", &v, &n) && disposition_name(v, n, name, len))
+        return;
+    if (http_tx_buffer(tx, HTTP_BUF_URI, &v, &n) && n > 0) {
+        const uint8_t *q = memchr(v, '?', n);
+        *name = v;
+        *len = q != NULL ? (uint32_t)(q - v) : n;
+    }
+}
+
+static void file_report(struct applayer_flow *af, struct http_tx *tx, int dir, struct file_track *ft)
+{
+    struct applayer_thread *a = af->thread;
+    uint32_t ev = http_tx_events(tx);
+    if (ev & ((1u << HTTP_EV_GAP) | (1u << HTTP_EV_BODY_INCOMPLETE) | (1u << HTTP_EV_DECOMPRESS_LIMIT)))
+        file_gap(a->files, ft);
+    struct file_info fi;
+    file_close(a->files, ft, &fi);
+    if (a->file_fn == NULL)
+        return;
+    struct applayer_txview *v = new_view(a);
+    struct detect_tx dtx = {
+        .alproto = ALPROTO_HTTP,
+        .id = http_tx_id(tx),
+        .complete = { http_tx_progress(tx, 0) >= HTTP_PROGRESS_COMPLETE,
+                      http_tx_progress(tx, 1) >= HTTP_PROGRESS_COMPLETE },
+        .ctx = v,
+        .get = http_get,
+        .log = http_log,
+    };
+    if (v != NULL) {
+        v->af = af;
+        v->tx = tx;
+        v->dir = dir;
+    }
+    a->file_fn(a->file_ctx, af->flow, dir, &fi, v != NULL ? &dtx : NULL);
+}
+
+/* Every decoded body byte of the flow's HTTP messages (http_set_body_tap). A
+ * multipart/form-data upload's files are its parts, known once the request is whole
+ * (from the body kept for the rules, so up to the request body limit). */
+static void http_body_tap(void *ctx, struct http_tx *tx, int dir, const uint8_t *data, uint32_t len,
+                          bool end)
+{
+    struct applayer_flow *af = ctx;
+    struct file_thread *ft = af->thread->files;
+    if (dir == FLOW_TO_SERVER && http_tx_multipart(tx)) {
+        if (!end)
+            return;
+        const uint8_t *d, *name;
+        uint32_t n, nl;
+        for (uint32_t idx = 0; http_tx_file(tx, 0, idx, &d, &n); idx++) {
+            if (!http_tx_file_name(tx, idx, &name, &nl)) {
+                name = NULL;
+                nl = 0;
+            }
+            struct file_track *t = file_open(ft, (const char *)name, nl);
+            if (t == NULL)
+                continue;
+            file_data(ft, t, d, n);
+            /* a part that runs to the end of a body cut at the limit is cut too */
+            const uint8_t *body;
+            uint32_t blen;
+            if ((http_tx_events(tx) & (1u << HTTP_EV_BODY_TRUNCATED)) &&
+                http_tx_buffer(tx, HTTP_BUF_REQUEST_BODY, &body, &blen) && d + n == body + blen)
+                file_gap(ft, t);
+            file_report(af, tx, dir, t);
+        }
+        return;
+    }
+    if (!end) {
+        if (af->file[dir] == NULL) {
+            const uint8_t *name;
+            uint32_t nl;
+            body_name(tx, dir, &name, &nl);
+            af->file[dir] = file_open(ft, (const char *)name, nl);
+            if (af->file[dir] == NULL)
+                return;
+        }
+        file_data(ft, af->file[dir], data, len);
+        return;
+    }
+    if (af->file[dir] != NULL) {
+        struct file_track *t = af->file[dir];
+        af->file[dir] = NULL;
+        file_report(af, tx, dir, t);
+    }
 }

@@ -39,6 +39,18 @@ void applayer_tcp_detect(struct applayer_thread *a, struct flow *f, int dir, boo
  * packet's alerts were written (they point into transactions). */
 void applayer_tcp_gc(struct flow *f);
 
+/* A file carried by the flow closed (applayer-file.h): 'dir' is the direction it went,
+ * 'tx' the view of its transaction (for the protocol's object in events and alerts; NULL
+ * when none could be made). Called while the packet that completed it is handled. */
+struct file_info;
+struct file_thread;
+struct detect_tx;
+typedef void (*applayer_file_fn)(void *ctx, struct flow *f, int dir, const struct file_info *fi,
+                                 const struct detect_tx *tx);
+/* Turns file extraction on for HTTP parsers created from now on. */
+void applayer_set_file_hook(struct applayer_thread *a, struct file_thread *ft, applayer_file_fn fn,
+                            void *ctx);
+
 /* Frees the TCP app-layer state of 'f'; returns the bytes it held. */
 int64_t applayer_tcp_free(struct flow *f);
 

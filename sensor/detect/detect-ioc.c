@@ -923,7 +923,8 @@ enum { IOC_DONE_ADDR = 1u << 0, IOC_DONE_JA3 = 1u << 1 };
 
 bool ioc_store_needs_tcp_app(const struct ioc_store *s)
 {
-    return ioc_store_has(s, IOC_DOMAIN) || ioc_store_has(s, IOC_URL) || ioc_store_has(s, IOC_JA3);
+    return ioc_store_has(s, IOC_DOMAIN) || ioc_store_has(s, IOC_URL) || ioc_store_has(s, IOC_JA3) ||
+           ioc_store_has(s, IOC_SHA256);
 }
 
 struct ioc_alert_def {
@@ -940,6 +941,7 @@ static const struct ioc_alert_def alert_defs[] = {
     { IOC_SID_HTTP_HOST, IOC_DOMAIN, "CANH IOC HTTP request to a listed domain" },
     { IOC_SID_URL, IOC_URL, "CANH IOC HTTP request for a listed URL" },
     { IOC_SID_JA3, IOC_JA3, "CANH IOC TLS client with a listed JA3 fingerprint" },
+    { IOC_SID_FILE_SHA256, IOC_SHA256, "CANH IOC file with a listed SHA-256" },
 };
 
 static const struct ioc_alert_def *alert_def(enum ioc_sid sid)
@@ -989,18 +991,18 @@ static void raise_alert(struct ioc_ctx *x, enum ioc_sid sid, int dir, const stru
         .metadata_json = md,
         .target = target,
         .dir = dir,
-        .pcap_cnt = x->pcap_cnt,
+        .pcap_cnt = x->ac->pcap_cnt,
         .app_log = tx != NULL ? tx->log : NULL,
         .app_ctx = tx != NULL ? tx->ctx : NULL,
     };
-    eve_alert(x->eve, &a, x->p, x->f, x->dpi);
+    eve_alert(x->ac->eve, &a, x->ac->p, x->ac->f, x->ac->dpi);
     STAT_INC(x->stats.hits[d->type]);
 }
 
 void ioc_match_flow(struct ioc_ctx *x, int dir)
 {
-    const struct packet *p = x->p;
-    struct flow *f = x->f;
+    const struct packet *p = x->ac->p;
+    struct flow *f = x->ac->f;
     if (x->store == NULL || f == NULL || (f->ioc_done & IOC_DONE_ADDR) || p->ipver == 0)
         return;
     f->ioc_done |= IOC_DONE_ADDR;
@@ -1042,14 +1044,14 @@ static void match_domain(struct ioc_ctx *x, enum ioc_sid sid, int dir, const uin
 {
     char matched[256];
     const struct ioc_info *i = ioc_lookup_domain(x->store, (const char *)d, n, matched, sizeof(matched));
-    if (i != NULL && name_new(x->f, sid, d, n))
+    if (i != NULL && name_new(x->ac->f, sid, d, n))
         raise_alert(x, sid, dir, i, (const char *)d, n, matched, "src_ip", tx);
 }
 
 void ioc_match_tx(struct ioc_ctx *x, int dir, const struct detect_tx *tx)
 {
     const struct ioc_store *s = x->store;
-    if (s == NULL || x->f == NULL)
+    if (s == NULL || x->ac->f == NULL)
         return;
     const uint8_t *d, *u;
     uint32_t n, un;
@@ -1069,7 +1071,7 @@ void ioc_match_tx(struct ioc_ctx *x, int dir, const struct detect_tx *tx)
                 char seen[1024];
                 int sl = snprintf(seen, sizeof(seen), "%.*s%.*s", (int)(n > 255 ? 255 : n),
                                   (const char *)d, (int)(un > 700 ? 700 : un), (const char *)u);
-                if (name_new(x->f, IOC_SID_URL, (const uint8_t *)seen, (size_t)sl))
+                if (name_new(x->ac->f, IOC_SID_URL, (const uint8_t *)seen, (size_t)sl))
                     raise_alert(x, IOC_SID_URL, dir, i, seen, (size_t)sl, matched, "src_ip", tx);
                 break; /* the URL says more than its host */
             }
@@ -1082,9 +1084,9 @@ void ioc_match_tx(struct ioc_ctx *x, int dir, const struct detect_tx *tx)
             break;
         if (ioc_store_has(s, IOC_DOMAIN) && tx_buf(tx, DETECT_BUF_TLS_SNI, &d, &n))
             match_domain(x, IOC_SID_TLS_SNI, dir, d, n, tx);
-        if (ioc_store_has(s, IOC_JA3) && !(x->f->ioc_done & IOC_DONE_JA3) &&
+        if (ioc_store_has(s, IOC_JA3) && !(x->ac->f->ioc_done & IOC_DONE_JA3) &&
             tx_buf(tx, DETECT_BUF_JA3_HASH, &d, &n)) {
-            x->f->ioc_done |= IOC_DONE_JA3;
+            x->ac->f->ioc_done |= IOC_DONE_JA3;
             const struct ioc_info *i = ioc_lookup_ja3(s, (const char *)d, n);
             if (i != NULL) {
                 char m[40];
@@ -1096,4 +1098,19 @@ void ioc_match_tx(struct ioc_ctx *x, int dir, const struct detect_tx *tx)
     default:
         break;
     }
+}
+
+void ioc_match_file(struct ioc_ctx *x, int dir, const uint8_t sha256[32], const struct detect_tx *tx)
+{
+    const struct ioc_info *i = ioc_lookup_sha256(x->store, sha256);
+    if (i == NULL || x->ac->f == NULL)
+        return;
+    static const char hex[] = "0123456789abcdef";
+    char h[65];
+    for (int k = 0; k < 32; k++) {
+        h[2 * k] = hex[sha256[k] >> 4];
+        h[2 * k + 1] = hex[sha256[k] & 15];
+    }
+    h[64] = '\0';
+    raise_alert(x, IOC_SID_FILE_SHA256, dir, i, h, 64, h, alert_target_of(x->ac, dir, true), tx);
 }

@@ -100,26 +100,20 @@ enum ioc_sid {
     IOC_SID_HTTP_HOST = 8803012,  /* HTTP request to a listed domain */
     IOC_SID_URL = 8803020,        /* HTTP request for a listed URL */
     IOC_SID_JA3 = 8803030,        /* TLS client with a listed JA3 fingerprint */
+    IOC_SID_FILE_SHA256 = 8803040,/* a file whose SHA-256 is listed */
 };
 
 struct ioc_stats {
     uint64_t hits[IOC_TYPE_MAX];  /* alerts raised, by indicator type */
 };
 
-struct eve;
-struct packet;
-struct flow;
-struct dpi_thread;
+struct alert_ctx;
 struct detect_tx;
 
 /* Where alerts go and what they describe; set per packet by the worker. */
 struct ioc_ctx {
     const struct ioc_store *store;
-    struct eve *eve;
-    const struct packet *p;       /* the packet being handled (or a flow-end pseudo packet) */
-    struct flow *f;
-    const struct dpi_thread *dpi;
-    uint64_t pcap_cnt;
+    const struct alert_ctx *ac;   /* the packet being handled, where alerts go */
     struct ioc_stats stats;
 };
 
@@ -128,6 +122,8 @@ void ioc_match_flow(struct ioc_ctx *x, int dir);
 /* A transaction of the app layer: DNS query names, HTTP Host and request target, TLS
  * server name and JA3. */
 void ioc_match_tx(struct ioc_ctx *x, int dir, const struct detect_tx *tx);
+/* A file of the flow (direction 'dir') closed: its SHA-256 (32 bytes) against the list. */
+void ioc_match_file(struct ioc_ctx *x, int dir, const uint8_t sha256[32], const struct detect_tx *tx);
 /* Entries that need the TCP stream parsed (names, URLs, JA3). */
 bool ioc_store_needs_tcp_app(const struct ioc_store *s);
 

@@ -95,6 +95,9 @@ struct flow {
                                     TLS, as Suricata's default encryption-handling) */
     uint8_t ioc_done;            /* threat-intelligence checks done once per flow (detect-ioc.c) */
     uint32_t ioc_last;           /* hash of the last listed name alerted in this flow */
+    uint8_t yara_skip_checked;   /* YARA learnt the stream is encrypted */
+    uint64_t yara_scanned;       /* bytes YARA scanned for the flow (its budget) */
+    struct yara_flow *yara;      /* stream starts collected for YARA (detect-yara.c), or NULL */
 };
 
 struct flow_table_conf {

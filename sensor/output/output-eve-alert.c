@@ -65,6 +65,19 @@ static void eve_endpoint(struct eve *e, const char *key, const struct canh_addr 
     json_object_close(&e->j);
 }
 
+const char *alert_target_of(const struct alert_ctx *ac, int dir, bool receiver)
+{
+    const struct packet *p = ac->p;
+    const struct flow *f = ac->f;
+    if (f == NULL || p == NULL || p->ipver == 0)
+        return NULL;
+    bool pkt_to_server = memcmp(&p->src, flow_client_addr(f), sizeof(p->src)) == 0 &&
+                         p->sport == flow_client_port(f);
+    /* the packet goes the data's way: its destination received the data */
+    bool same_way = (dir == FLOW_TO_SERVER) == pkt_to_server;
+    return same_way == receiver ? "dest_ip" : "src_ip";
+}
+
 void eve_alert(struct eve *e, const struct eve_alert *a, const struct packet *p,
                const struct flow *f, const struct dpi_thread *dpi)
 {

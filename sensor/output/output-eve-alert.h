@@ -29,6 +29,23 @@ struct eve_alert {
     void *app_ctx;
 };
 
+/* What an engine's alert is about and where it goes: the packet being handled (or the
+ * pseudo packet of a flow's end), its flow (may be NULL) and place in the input. The
+ * worker keeps it current; the engines (threat-intelligence lists, YARA, behaviour,
+ * personal data, nDPI risks) read it when they raise an alert. */
+struct alert_ctx {
+    struct eve *eve;
+    const struct packet *p;
+    struct flow *f;
+    const struct dpi_thread *dpi;
+    uint64_t pcap_cnt;            /* 0: not written */
+};
+
+/* eve_alert's 'target' for the receiver ('receiver' true) or the sender of data that went
+ * in direction 'dir' of the context's flow, whichever way its packet goes; NULL without
+ * a flow. */
+const char *alert_target_of(const struct alert_ctx *ac, int dir, bool receiver);
+
 /* Writes one alert event for packet 'p' of flow 'f' (NULL when the packet has none). */
 void eve_alert(struct eve *e, const struct eve_alert *a, const struct packet *p,
                const struct flow *f, const struct dpi_thread *dpi);

@@ -28,7 +28,7 @@ struct eve_stats {
     uint64_t events;     /* events pushed to the output thread */
     uint64_t dropped;    /* not pushed: the queue was full and waiting is not allowed */
     uint64_t too_large;  /* not pushed: larger than EVE_EVENT_MAX */
-    uint64_t by_type[8]; /* per enum eve_type bit */
+    uint64_t by_type[16]; /* per enum eve_type bit */
 };
 
 #define EVE_CID_CACHE 256 /* Community IDs remembered per worker (direct-mapped) */

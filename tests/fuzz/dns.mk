@@ -25,7 +25,7 @@ fuzz-dns-build:
 	    $(FUZZ_BUILD)/libcanh-sensor.a
 	clang $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $(FUZZ_BUILD)/fuzz-dns \
 	    fuzz/fuzz-dns.c $(FUZZ_BUILD)/libcanh-sensor.a $(shell pkg-config --libs $(PKGS)) \
-	    -lhttp_parser -lgcrypt -lpthread -lm
+	    -lhttp_parser -lgcrypt -lmagic -lyara -lpthread -lm
 
 # -max_len 8192: DNS over UDP stays under 4096 with EDNS; a few TCP frames fit too.
 fuzz-dns: fuzz-dns-build

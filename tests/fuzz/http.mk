@@ -25,7 +25,7 @@ fuzz-http-build:
 	    $(FUZZ_BUILD)/libcanh-sensor.a
 	clang $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $(FUZZ_BUILD)/fuzz-http \
 	    fuzz/fuzz-http.c $(FUZZ_BUILD)/libcanh-sensor.a $(shell pkg-config --libs $(PKGS)) \
-	    -lhttp_parser -lgcrypt -lpthread -lm
+	    -lhttp_parser -lgcrypt -lmagic -lyara -lpthread -lm
 
 # -max_len 16384: a few pipelined messages with small compressed bodies; the caps of the
 # small-limits configuration (input byte 0) are reached well within it.

@@ -26,7 +26,7 @@ fuzz-rules-build:
 	    $(FUZZ_BUILD)/libcanh-sensor.a
 	clang $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $(FUZZ_BUILD)/fuzz-rules \
 	    fuzz/fuzz-rules.c $(FUZZ_BUILD)/libcanh-sensor.a $(shell pkg-config --libs $(PKGS)) \
-	    -lhttp_parser -lgcrypt -lpthread -lm
+	    -lhttp_parser -lgcrypt -lmagic -lyara -lpthread -lm
 
 # -max_len 4096: a few rules; each input is loaded as a rule file and run on a packet.
 fuzz-rules: fuzz-rules-build

@@ -26,7 +26,7 @@ fuzz-tls-build:
 	    $(FUZZ_BUILD)/libcanh-sensor.a
 	clang $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $(FUZZ_BUILD)/fuzz-tls \
 	    fuzz/fuzz-tls.c $(FUZZ_BUILD)/libcanh-sensor.a $(shell pkg-config --libs $(PKGS)) \
-	    -lhttp_parser -lgcrypt -lpthread -lm
+	    -lhttp_parser -lgcrypt -lmagic -lyara -lpthread -lm
 
 # -max_len 16384: a whole handshake of both sides with a chain of a few certificates (the
 # seeds are 0.5-2 KB); longer inputs only repeat what records and messages already do.

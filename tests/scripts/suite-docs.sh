@@ -24,8 +24,9 @@ dups=$(sed -n 's/^[A-Z_]*EVENT([A-Z0-9_]*, *"\([^"]*\)", *\([0-9]*\)).*/\1 \2/p'
 # Every field the sensor writes must appear in docs/events.md: run the sensor on the
 # project's sample capture and, when present, on the shared nDPI captures, and look up
 # the last element of every field path of every event (stats counters included; the
-# per-event counters stats.decoder.event.* and stats.applayer.event.* are the names in
-# the .def files).
+# per-event counters stats.decoder.event.*, stats.applayer.event.* and
+# stats.applayer.<parser>.event.* are the names in the .def files and the parsers'
+# headers, stats.applayer.detected.* the protocol names).
 out=$(mktemp -d)
 trap 'rm -f "$tmp"; rm -rf "$out"' EXIT
 inputs=$(ls "$HERE"/captures/*.pcap 2>/dev/null)
@@ -37,7 +38,7 @@ if [ -n "$inputs" ]; then
     for i in $inputs; do args="$args -r $i"; done
     # shellcheck disable=SC2086
     "$CANH_SENSOR" $args -l "$out" -k none --set logging.level=error || fail=1
-    jq -r 'paths(scalars) | select(.[0:3] != ["stats", "decoder", "event"] and .[0:3] != ["stats", "applayer", "event"]) | map(select(type == "string")) | .[-1]' "$out/eve.json" | sort -u |
+    jq -r 'paths(scalars) | select(.[0:3] != ["stats", "decoder", "event"] and .[0:3] != ["stats", "applayer", "event"] and .[0:3] != ["stats", "applayer", "detected"] and .[3:4] != ["event"]) | map(select(type == "string")) | .[-1]' "$out/eve.json" | sort -u |
     while read -r leaf; do
         grep -q -- "$leaf" "$root/docs/events.md" || echo "undocumented field: $leaf"
     done >"$tmp"
@@ -45,7 +46,7 @@ if [ -n "$inputs" ]; then
         cat "$tmp"
         fail=1
     fi
-    fields=$(jq -r 'paths(scalars) | select(.[0:3] != ["stats", "decoder", "event"] and .[0:3] != ["stats", "applayer", "event"]) | map(select(type == "string")) | .[-1]' "$out/eve.json" | sort -u | wc -l)
+    fields=$(jq -r 'paths(scalars) | select(.[0:3] != ["stats", "decoder", "event"] and .[0:3] != ["stats", "applayer", "event"] and .[0:3] != ["stats", "applayer", "detected"] and .[3:4] != ["event"]) | map(select(type == "string")) | .[-1]' "$out/eve.json" | sort -u | wc -l)
 else
     echo "note: no captures to collect fields from (no tests/captures, no ../shared)"
     fields=0
