@@ -284,7 +284,16 @@ int main(int argc, char **argv)
         detect_engine_free(s.detect);
         return fail(err);
     }
-    int run = sensor_load_yara(&s, err);
+    risk_conf_default(&s.risk);
+    s.risk_alerts = s.conf.dpi_enabled && s.conf.dpi_risk_alerts;
+    int run = risk_conf_parse(&s.risk, s.conf.dpi_risk_severity, err);
+    if (run != CANH_OK) {
+        char msg[CANH_ERRBUF_SIZE + 32];
+        snprintf(msg, sizeof(msg), "dpi.risk-alerts.severity: %s", err);
+        snprintf(err, sizeof(err), "%s", msg);
+    }
+    if (run == CANH_OK)
+        run = sensor_load_yara(&s, err);
     if (run == CANH_OK) {
         /* files are tracked when asked for, and for the engines that look at them */
         struct file_conf fc = {

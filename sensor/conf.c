@@ -116,6 +116,10 @@ static const struct conf_key conf_table[] = {
     { "dpi.protocols-file", CONF_STRING, OFF(dpi_protocols_file), SZ(dpi_protocols_file), 0, "", 0, 0, NULL,
       "nDPI custom protocols file (nDPI's protos.txt format); empty for none." },
 
+    { "dpi.risk-alerts.enabled", CONF_BOOL, OFF(dpi_risk_alerts), 0, 1, NULL, 0, 1, NULL,
+      "Raise an alert for nDPI flow risks that have a severity (docs/ndpi-risks.md)." },
+    { "dpi.risk-alerts.severity", CONF_STRING, OFF(dpi_risk_severity), SZ(dpi_risk_severity), 0, "", 0, 0, NULL,
+      "Changes to the default severity of nDPI risks: comma-separated key=1..4 or key=off (e.g. tls_selfsigned_certificate=3, http_suspicious_user_agent=off)." },
     { "output.eve.enabled", CONF_BOOL, OFF(eve_enabled), 0, 1, NULL, 0, 1, NULL,
       "Write events to the EVE JSON file in the log directory." },
     { "output.eve.filename", CONF_STRING, OFF(eve_filename), SZ(eve_filename), 0, "eve.json", 0, 0, NULL,

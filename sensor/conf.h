@@ -79,6 +79,8 @@ struct sensor_conf {
     int64_t dpi_max_packets_udp;
     bool dpi_guess;
     char dpi_protocols_file[CONF_STR_MAX * 4];
+    bool dpi_risk_alerts;
+    char dpi_risk_severity[CONF_STR_MAX * 8];
     /* stream */
     int64_t stream_memcap;
     int64_t stream_depth;

@@ -27,6 +27,7 @@
 #include "conf.h"
 #include "decode/decode.h"
 #include "detect/detect-ioc.h"
+#include "detect/detect-risk.h"
 #include "detect/detect-yara.h"
 #include "output/output-eve-alert.h"
 #include "flow/flow.h"
@@ -66,6 +67,7 @@ struct worker {
     struct ioc_ctx ioc;             /* threat-intelligence matching; ioc.store NULL without lists */
     struct yara_thread *yara;       /* NULL without YARA rules */
     struct file_thread *files;      /* NULL when files are not tracked */
+    struct risk_stats risk_stats;
     bool want_tx;                   /* transactions are wanted without rules (lists, files) */
     bool rules_raw;                 /* some rule inspects the raw stream */
     bool raw_stream;                /* the raw stream is inspected (rules or YARA) */
@@ -102,6 +104,8 @@ struct sensor {
     struct ioc_store *ioc;        /* threat-intelligence lists; NULL when none */
     struct yara_engine *yara;     /* YARA rules; NULL when none */
     struct file_engine files;     /* file tracking (files.conf.enabled) */
+    struct risk_conf risk;        /* nDPI risks that raise alerts */
+    bool risk_alerts;
 
     _Atomic int stop;           /* set by SIGINT/SIGTERM: stop capturing, then flush */
     unsigned nworkers;

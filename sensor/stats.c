@@ -27,6 +27,7 @@ struct stats_totals {
     struct ioc_stats ioc;
     struct yara_stats yara;
     struct file_stats files;
+    struct risk_stats risk;
 };
 
 /* Adds every uint64_t of 'src' to 'dst' (the stats structs are all uint64_t). */
@@ -70,6 +71,7 @@ static void stats_collect(const struct sensor *s, struct stats_totals *t)
             stats_add(&t->yara, yara_thread_stats(w->yara), sizeof(t->yara));
         if (w->files != NULL)
             stats_add(&t->files, file_thread_stats(w->files), sizeof(t->files));
+        stats_add(&t->risk, &w->risk_stats, sizeof(t->risk));
     }
 }
 
@@ -209,6 +211,7 @@ void stats_write(const struct sensor *s, struct json *j, uint64_t now_us)
     U(j, &t.dpi, flows_unknown);
     U(j, &t.dpi, packets);
     U(j, &t.dpi, active);
+    json_u64(j, "risk_alerts", t.risk.alerts);
     json_object_close(j);
 
     json_object_open(j, "applayer");

@@ -23,9 +23,11 @@
 /* Stages                                                                             */
 /* ---------------------------------------------------------------------------------- */
 
-/* Detection finished (or is being given up): write the app-layer events and free the
- * nDPI state. */
-static void worker_dpi_done(struct worker *w, struct flow *f, uint64_t ts_us)
+static void worker_pseudo_packet(const struct flow *f, int dir, struct packet *p);
+
+/* Detection finished (or is being given up): write the app-layer events, raise the
+ * alerts of its risks, and free the nDPI state. */
+static void worker_dpi_done(struct worker *w, struct flow *f, uint64_t ts_us, bool at_end)
 {
     struct dpi_meta m;
     dpi_meta_get(f, &m);
@@ -37,6 +39,20 @@ static void worker_dpi_done(struct worker *w, struct flow *f, uint64_t ts_us)
     if (server[0] != '\0')
         m.ssh.server = server;
     eve_app(&w->eve, f, &m, w->dpi, ts_us);
+    if (w->sensor->risk_alerts && f->ndpi_risk != 0) {
+        /* a flow's detection can finish when the flow ends, while another packet is
+         * handled or none (a timeout, the end of the input) */
+        struct alert_ctx saved = w->ac;
+        struct packet endp;
+        if (at_end || w->ac.f != f) {
+            worker_pseudo_packet(f, FLOW_TO_SERVER, &endp);
+            w->ac.p = &endp;
+            w->ac.f = f;
+            w->ac.pcap_cnt = 0;
+        }
+        risk_alerts(&w->sensor->risk, &w->ac, &w->risk_stats);
+        w->ac = saved;
+    }
     dpi_release(w->dpi, f);
     flow_table_account(w->flows, -(int64_t)w->dpi_state_size);
 }
@@ -179,7 +195,7 @@ static void worker_flow_end(void *ctx, struct flow *f, enum flow_end_reason reas
     struct worker *w = ctx;
     if (f->dpi_state == DPI_RUNNING) {
         dpi_finish(w->dpi, f);
-        worker_dpi_done(w, f, f->last_us);
+        worker_dpi_done(w, f, f->last_us, true);
     }
     worker_stream_end(w, f);
     eve_flow(&w->eve, f, reason, w->dpi);
@@ -250,7 +266,7 @@ void worker_packet(struct worker *w, const struct capture_packet *cp)
             if (started && f->dpi_state != DPI_NONE)
                 flow_table_account(w->flows, w->dpi_state_size);
             if (done)
-                worker_dpi_done(w, f, p->ts_us);
+                worker_dpi_done(w, f, p->ts_us, false);
         }
         if (f != NULL && p->proto == 6 && w->stream != NULL) {
             flow_table_account(w->flows, stream_packet(w->stream, f, p, dir, &sr));

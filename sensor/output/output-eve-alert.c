@@ -65,16 +65,23 @@ static void eve_endpoint(struct eve *e, const char *key, const struct canh_addr 
     json_object_close(&e->j);
 }
 
-const char *alert_target_of(const struct alert_ctx *ac, int dir, bool receiver)
+int alert_packet_dir(const struct alert_ctx *ac)
 {
     const struct packet *p = ac->p;
     const struct flow *f = ac->f;
     if (f == NULL || p == NULL || p->ipver == 0)
+        return FLOW_TO_SERVER;
+    bool to_server = memcmp(&p->src, flow_client_addr(f), sizeof(p->src)) == 0 &&
+                     p->sport == flow_client_port(f);
+    return to_server ? FLOW_TO_SERVER : FLOW_TO_CLIENT;
+}
+
+const char *alert_target_of(const struct alert_ctx *ac, int dir, bool receiver)
+{
+    if (ac->f == NULL || ac->p == NULL || ac->p->ipver == 0)
         return NULL;
-    bool pkt_to_server = memcmp(&p->src, flow_client_addr(f), sizeof(p->src)) == 0 &&
-                         p->sport == flow_client_port(f);
     /* the packet goes the data's way: its destination received the data */
-    bool same_way = (dir == FLOW_TO_SERVER) == pkt_to_server;
+    bool same_way = alert_packet_dir(ac) == dir;
     return same_way == receiver ? "dest_ip" : "src_ip";
 }
 

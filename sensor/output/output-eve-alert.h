@@ -45,6 +45,8 @@ struct alert_ctx {
  * in direction 'dir' of the context's flow, whichever way its packet goes; NULL without
  * a flow. */
 const char *alert_target_of(const struct alert_ctx *ac, int dir, bool receiver);
+/* The direction of the context's packet in its flow (FLOW_TO_SERVER without a flow). */
+int alert_packet_dir(const struct alert_ctx *ac);
 
 /* Writes one alert event for packet 'p' of flow 'f' (NULL when the packet has none). */
 void eve_alert(struct eve *e, const struct eve_alert *a, const struct packet *p,
