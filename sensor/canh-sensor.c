@@ -293,6 +293,8 @@ int main(int argc, char **argv)
         snprintf(err, sizeof(err), "%s", msg);
     }
     if (run == CANH_OK)
+        run = sensor_setup_engines(&s, err);
+    if (run == CANH_OK)
         run = sensor_load_yara(&s, err);
     if (run == CANH_OK) {
         /* files are tracked when asked for, and for the engines that look at them */
@@ -312,6 +314,8 @@ int main(int argc, char **argv)
     detect_engine_free(s.detect);
     ioc_store_free(s.ioc);
     yara_engine_free(s.yara);
+    behave_free(s.behave);
+    addr_set_free(s.home_net);
     if (run != CANH_OK)
         return fail(err);
     if (atomic_load(&s.stop))

@@ -268,3 +268,77 @@ out:
         free(fl.v[i]);
     return rc;
 }
+
+/* A rule variable of the configuration (vars.address-groups), for HOME_NET. */
+static const char *conf_var(void *ctx, const char *name)
+{
+    const struct sensor_conf *c = ctx;
+    for (unsigned i = 0; i < c->nvars; i++)
+        if (!c->vars[i].port && strcmp(c->vars[i].name, name) == 0)
+            return c->vars[i].value;
+    return NULL;
+}
+
+int sensor_setup_engines(struct sensor *s, char errbuf[CANH_ERRBUF_SIZE])
+{
+    const struct sensor_conf *c = &s->conf;
+    struct behave_conf bc;
+    behave_conf_default(&bc);
+    bc.port_scan.enabled = c->bh_ps_enabled;
+    bc.port_scan.severity = (uint8_t)c->bh_ps_severity;
+    bc.port_scan.window_s = (uint32_t)c->bh_ps_window;
+    bc.port_scan.min_ports = (uint32_t)c->bh_ps_min_ports;
+    bc.host_sweep.enabled = c->bh_hs_enabled;
+    bc.host_sweep.severity = (uint8_t)c->bh_hs_severity;
+    bc.host_sweep.window_s = (uint32_t)c->bh_hs_window;
+    bc.host_sweep.min_hosts = (uint32_t)c->bh_hs_min_hosts;
+    bc.syn_flood.enabled = c->bh_sf_enabled;
+    bc.syn_flood.severity = (uint8_t)c->bh_sf_severity;
+    bc.syn_flood.window_s = (uint32_t)c->bh_sf_window;
+    bc.syn_flood.min_syns = (uint32_t)c->bh_sf_min_syns;
+    bc.syn_flood.max_established_pct = (uint32_t)c->bh_sf_max_established_pct;
+    bc.brute_force.enabled = c->bh_bf_enabled;
+    bc.brute_force.severity = (uint8_t)c->bh_bf_severity;
+    bc.brute_force.window_s = (uint32_t)c->bh_bf_window;
+    bc.brute_force.min_short_conns = (uint32_t)c->bh_bf_min_short_connections;
+    bc.brute_force.min_failed_auths = (uint32_t)c->bh_bf_min_failed_logins;
+    bc.brute_force.short_max_duration_s = (uint32_t)c->bh_bf_short_max_duration;
+    bc.dns_tunnel.enabled = c->bh_dt_enabled;
+    bc.dns_tunnel.severity = (uint8_t)c->bh_dt_severity;
+    bc.dns_tunnel.window_s = (uint32_t)c->bh_dt_window;
+    bc.dns_tunnel.min_long_names = (uint32_t)c->bh_dt_min_long_names;
+    bc.dns_tunnel.min_distinct_names = (uint32_t)c->bh_dt_min_distinct_names;
+    bc.dns_tunnel.long_min_len = (uint32_t)c->bh_dt_long_min_length;
+    bc.beacon.enabled = c->bh_bc_enabled;
+    bc.beacon.severity = (uint8_t)c->bh_bc_severity;
+    bc.beacon.window_s = (uint32_t)c->bh_bc_window;
+    bc.beacon.min_conns = (uint32_t)c->bh_bc_min_connections;
+    bc.beacon.max_jitter_pct = (uint32_t)c->bh_bc_max_jitter_pct;
+    bc.beacon.min_interval_s = (uint32_t)c->bh_bc_min_interval;
+    bc.beacon.max_interval_s = (uint32_t)c->bh_bc_max_interval;
+    bool any = bc.port_scan.enabled || bc.host_sweep.enabled || bc.syn_flood.enabled ||
+               bc.brute_force.enabled || bc.dns_tunnel.enabled || bc.beacon.enabled;
+    if (any) {
+        s->behave = behave_new(&bc, errbuf);
+        if (s->behave == NULL)
+            return CANH_ERR;
+    }
+
+    pii_conf_default(&s->pii);
+    s->pii.cccd = c->pii_cccd;
+    s->pii.phone = c->pii_phone;
+    s->pii.min_count = (uint32_t)c->pii_min_count;
+    s->pii_on = c->pii_enabled && (s->pii.cccd || s->pii.phone);
+    if (pii_conf_check(&s->pii, errbuf) != CANH_OK)
+        return CANH_ERR;
+    if (s->pii_on) {
+        const char *home = conf_var((void *)c, "HOME_NET");
+        char err[CANH_ERRBUF_SIZE];
+        s->home_net = addr_set_parse(home != NULL ? home : "any", conf_var, (void *)c, err);
+        if (s->home_net == NULL) {
+            snprintf(errbuf, CANH_ERRBUF_SIZE, "HOME_NET: %s", err);
+            return CANH_ERR;
+        }
+    }
+    return CANH_OK;
+}

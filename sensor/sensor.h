@@ -26,7 +26,10 @@
 #include "capture/capture.h"
 #include "conf.h"
 #include "decode/decode.h"
+#include "detect/detect-address.h"
+#include "detect/detect-behave.h"
 #include "detect/detect-ioc.h"
+#include "detect/detect-pii.h"
 #include "detect/detect-risk.h"
 #include "detect/detect-yara.h"
 #include "output/output-eve-alert.h"
@@ -68,6 +71,13 @@ struct worker {
     struct yara_thread *yara;       /* NULL without YARA rules */
     struct file_thread *files;      /* NULL when files are not tracked */
     struct risk_stats risk_stats;
+    bool pii_on;                    /* personal data is scanned */
+    bool engines_tx;                /* transactions go to the behaviour and personal-data engines */
+    struct engine_stats {
+        uint64_t behaviour_alerts;
+        uint64_t pii_alerts;
+        uint64_t pii_bytes;       /* bytes given to the personal-data scanner */
+    } eng_stats;
     bool want_tx;                   /* transactions are wanted without rules (lists, files) */
     bool rules_raw;                 /* some rule inspects the raw stream */
     bool raw_stream;                /* the raw stream is inspected (rules or YARA) */
@@ -106,6 +116,10 @@ struct sensor {
     struct file_engine files;     /* file tracking (files.conf.enabled) */
     struct risk_conf risk;        /* nDPI risks that raise alerts */
     bool risk_alerts;
+    struct behave *behave;        /* behaviour detectors, shared by the workers; NULL when all are off */
+    struct pii_conf pii;          /* personal-data scanner (pii_on) */
+    bool pii_on;
+    struct addr_set *home_net;    /* HOME_NET, for what leaves it */
 
     _Atomic int stop;           /* set by SIGINT/SIGTERM: stop capturing, then flush */
     unsigned nworkers;
@@ -140,6 +154,20 @@ int sensor_load_yara(struct sensor *s, char errbuf[CANH_ERRBUF_SIZE]);
 /* sensor-rules.c: loads s->detect from -S FILE or the configuration; with 'test',
  * prints the --test-rules summary. */
 int sensor_load_rules(struct sensor *s, const char *only_file, bool test, char errbuf[CANH_ERRBUF_SIZE]);
+
+struct detect_tx;
+/* worker-engines.c: the behaviour detectors and the personal-data scanner. */
+void engines_flow_packet(struct worker *w, struct flow *f, const struct packet *p, int dir);
+void engines_flow_end(struct worker *w, struct flow *f);
+void engines_tick(struct worker *w, uint64_t now_us);
+void engines_tx(struct worker *w, int dir, const struct detect_tx *tx);
+void engines_stream(struct worker *w, struct flow *f, int dir, const uint8_t *d, uint32_t n);
+bool engines_stream_wants(struct worker *w, struct flow *f, int dir);
+int64_t engines_flow_free(struct flow *f);
+
+/* sensor-rules.c: the behaviour detectors, the personal-data scanner and HOME_NET from
+ * the configuration. */
+int sensor_setup_engines(struct sensor *s, char errbuf[CANH_ERRBUF_SIZE]);
 
 /* sensor.c */
 void *sensor_reader_main(void *arg);

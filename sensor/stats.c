@@ -28,6 +28,7 @@ struct stats_totals {
     struct yara_stats yara;
     struct file_stats files;
     struct risk_stats risk;
+    struct engine_stats eng;
 };
 
 /* Adds every uint64_t of 'src' to 'dst' (the stats structs are all uint64_t). */
@@ -72,6 +73,7 @@ static void stats_collect(const struct sensor *s, struct stats_totals *t)
         if (w->files != NULL)
             stats_add(&t->files, file_thread_stats(w->files), sizeof(t->files));
         stats_add(&t->risk, &w->risk_stats, sizeof(t->risk));
+        stats_add(&t->eng, &w->eng_stats, sizeof(t->eng));
     }
 }
 
@@ -322,6 +324,34 @@ void stats_write(const struct sensor *s, struct json *j, uint64_t now_us)
         U(j, &t.files, magic_errors);
         json_object_close(j);
     }
+    if (s->behave != NULL) {
+        struct behave_stats bs;
+        behave_stats_get(s->behave, &bs);
+        json_object_open(j, "behaviour");
+        for (int k = 0; k < BEHAVE_MAX; k++) {
+            char name[32];
+            snprintf(name, sizeof(name), "%s", behave_kind_name((enum behave_kind)k));
+            for (char *c = name; *c != '\0'; c++)
+                if (*c == '-')
+                    *c = '_';
+            json_object_open_k(j, name, strlen(name));
+            U(j, &bs.kind[k], tracked);
+            U(j, &bs.kind[k], evicted);
+            U(j, &bs.kind[k], expired);
+            U(j, &bs.kind[k], events);
+            U(j, &bs.kind[k], alerts);
+            U(j, &bs.kind[k], alerts_dropped);
+            json_object_close(j);
+        }
+        json_u64(j, "memuse", bs.memuse);
+        json_object_close(j);
+    }
+    if (s->pii_on) {
+        json_object_open(j, "pii");
+        json_u64(j, "alerts", t.eng.pii_alerts);
+        json_u64(j, "bytes", t.eng.pii_bytes);
+        json_object_close(j);
+    }
     if (s->ioc != NULL) {
         json_object_open(j, "ioc");
         for (int i = 0; i < IOC_TYPE_MAX; i++)
@@ -380,6 +410,11 @@ void stats_log_summary(const struct sensor *s)
                    " write errors",
                    t.files.files, t.files.bytes, t.files.incomplete, t.files.stored, t.files.store_too_large,
                    t.files.store_full, t.files.store_errors);
+    if (s->behave != NULL)
+        log_notice("behaviour: %" PRIu64 " alerts", t.eng.behaviour_alerts);
+    if (s->pii_on)
+        log_notice("personal data: %" PRIu64 " alerts; %" PRIu64 " bytes scanned", t.eng.pii_alerts,
+                   t.eng.pii_bytes);
     if (s->yara != NULL)
         log_notice("yara: %" PRIu64 " alerts; %" PRIu64 " scans of %" PRIu64 " bytes; budget cuts: %" PRIu64
                    " per flow, %" PRIu64 " per second; %" PRIu64 " errors; %" PRIu64 " encrypted streams not scanned",

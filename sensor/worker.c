@@ -65,6 +65,8 @@ static int worker_raw_block(void *ctx, const uint8_t *data, uint32_t len, uint64
     struct worker *w = ctx;
     if (w->yara != NULL && yara_scans_streams(w->sensor->yara) && yara_stream_wants(w->ac.f, w->raw_dir))
         flow_table_account(w->flows, yara_stream_data(w->yara, &w->ac, w->raw_dir, data, len, offset));
+    if (w->pii_on)
+        engines_stream(w, w->ac.f, w->raw_dir, data, len);
     if (!w->rules_raw)
         return 0;
     char marker[48];
@@ -198,7 +200,18 @@ static void worker_flow_end(void *ctx, struct flow *f, enum flow_end_reason reas
         worker_dpi_done(w, f, f->last_us, true);
     }
     worker_stream_end(w, f);
+    if (w->sensor->behave != NULL) {
+        struct alert_ctx saved = w->ac;
+        struct packet endp;
+        worker_pseudo_packet(f, FLOW_TO_SERVER, &endp);
+        w->ac.p = &endp;
+        w->ac.f = f;
+        w->ac.pcap_cnt = 0;
+        engines_flow_end(w, f);
+        w->ac = saved;
+    }
     eve_flow(&w->eve, f, reason, w->dpi);
+    flow_table_account(w->flows, -engines_flow_free(f));
     flow_table_account(w->flows, -yara_flow_free(f));
     flow_table_account(w->flows, -applayer_flow_free(f));
     flow_table_account(w->flows, -stream_session_free(w->stream, f));
@@ -225,6 +238,8 @@ static void worker_on_tx(void *ctx, int dir, const struct detect_tx *tx)
     struct worker *w = ctx;
     if (w->ioc.store != NULL)
         ioc_match_tx(&w->ioc, dir, tx);
+    if (w->engines_tx)
+        engines_tx(w, dir, tx);
     if (w->detect == NULL)
         return;
     detect_run_tx(w->detect, dir, tx);
@@ -260,6 +275,8 @@ void worker_packet(struct worker *w, const struct capture_packet *cp)
             applayer_flow_events_clear(f);
         if (f != NULL && w->ioc.store != NULL)
             ioc_match_flow(&w->ioc, dir);
+        if (f != NULL && w->sensor->behave != NULL)
+            engines_flow_packet(w, f, p, dir);
         if (f != NULL && w->dpi != NULL && f->dpi_state != DPI_DONE) {
             bool started = f->dpi_state == DPI_NONE;
             bool done = dpi_process(w->dpi, f, p);
@@ -316,6 +333,7 @@ void worker_tick(struct worker *w, uint64_t now_us)
 {
     w->now_us = now_us;
     flow_table_timeout(w->flows, now_us);
+    engines_tick(w, now_us);
     if (w->decode.defrag != NULL)
         defrag_timeout(w->decode.defrag, now_us);
     for (unsigned i = 0; i < w->nlive; i++)
@@ -552,7 +570,8 @@ int worker_init(struct worker *w, struct sensor *s, unsigned id, char errbuf[CAN
             return CANH_ERR;
         applayer_set_file_hook(w->applayer, w->files, worker_on_file, w);
     }
-    w->raw_stream = w->rules_raw || yara_scans_streams(s->yara);
+    w->pii_on = s->pii_on;
+    w->raw_stream = w->rules_raw || yara_scans_streams(s->yara) || w->pii_on;
     struct stream_conf sc = {
         .memcap = (uint64_t)c->stream_memcap / s->nworkers,
         .depth = (uint32_t)c->stream_depth,
@@ -572,7 +591,10 @@ int worker_init(struct worker *w, struct sensor *s, unsigned id, char errbuf[CAN
     w->ac.dpi = w->dpi;
     w->ioc.store = s->ioc;
     w->ioc.ac = &w->ac;
-    w->want_tx = ioc_store_needs_tcp_app(s->ioc);
+    /* DNS queries (tunnelling), HTTP logins (password guessing), HTTP bodies (personal
+     * data) */
+    w->engines_tx = s->behave != NULL || w->pii_on;
+    w->want_tx = ioc_store_needs_tcp_app(s->ioc) || w->engines_tx;
     if (s->detect != NULL || w->want_tx || w->raw_stream || w->files != NULL) {
         w->stream = stream_thread_new(&sc, errbuf);
         if (w->stream == NULL)

@@ -975,9 +975,8 @@ static void raise_alert(struct ioc_ctx *x, enum ioc_sid sid, int dir, const stru
     md_field(&j, "ioc_source", info->source, strlen(info->source));
     md_field(&j, "ioc_list", info->list, strlen(info->list));
     json_object_close(&j);
-    if (j.overflow)
+    if (!json_cstr(&j))
         return;
-    md[j.len] = '\0';
     struct eve_alert a = {
         .action = "allowed",
         .rule_action = "alert",

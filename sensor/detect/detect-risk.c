@@ -156,7 +156,7 @@ void risk_alerts(const struct risk_conf *c, const struct alert_ctx *ac, struct r
         if (row->technique != NULL)
             md_value(&j, "mitre_technique_id", row->technique);
         json_object_close(&j);
-        if (!json_finish(&j))
+        if (!json_cstr(&j))
             continue;
         struct eve_alert a = {
             .action = "allowed",

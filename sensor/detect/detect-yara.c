@@ -300,7 +300,7 @@ static void raise_alert(struct yara_thread *yt, YR_SCAN_CONTEXT *ctx, const YR_R
         md_value(&j, strcmp(k, "mitre_technique") == 0 ? "mitre_technique_id" : k, v, strlen(v));
     }
     json_object_close(&j);
-    if (!json_finish(&j))
+    if (!json_cstr(&j))
         return;
     char sig[256];
     if (description != NULL)

@@ -98,6 +98,10 @@ struct flow {
     uint8_t yara_skip_checked;   /* YARA learnt the stream is encrypted */
     uint64_t yara_scanned;       /* bytes YARA scanned for the flow (its budget) */
     struct yara_flow *yara;      /* stream starts collected for YARA (detect-yara.c), or NULL */
+    uint8_t eng_bits;            /* behaviour: start and handshake told (worker-engines.c) */
+    uint8_t pii_out;             /* personal data: 1 + the direction leaving HOME_NET, 3 none, 0 unknown */
+    uint64_t eng_http_next[2];   /* HTTP transactions below this id were seen whole, per direction */
+    struct pii_result *pii;      /* personal data counted in the flow, or NULL */
 };
 
 struct flow_table_conf {

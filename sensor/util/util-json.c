@@ -280,6 +280,14 @@ void json_raw_k(struct json *j, const char *key, size_t klen, const char *raw, s
     json_put(j, raw, n);
 }
 
+bool json_cstr(struct json *j)
+{
+    if (j->overflow)
+        return false;
+    j->buf[j->len] = '\0';
+    return true;
+}
+
 bool json_finish(struct json *j)
 {
     if (j->overflow)

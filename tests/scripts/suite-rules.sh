@@ -92,7 +92,8 @@ run() {
         fi
         # shellcheck disable=SC2068 # options are words
         timeout -s KILL 60 "$CANH_SENSOR" -r "$tmp/$cname.pcap" -S "$rules" -l "$out" -k none \
-            --set output.stats-interval=0 --set logging.level=error $@ >"$out/log" 2>&1 </dev/null
+            --set output.stats-interval=0 --set logging.level=error --set dpi.risk-alerts.enabled=no \
+            $@ >"$out/log" 2>&1 </dev/null
         rc=$?
     fi
     if [ $rc -ne 0 ] || [ ! -f "$out/eve.json" ]; then
@@ -282,7 +283,7 @@ if [ "$oracle" != 1 ] && [ -x "$MKPCAP" ]; then
     if "$MKPCAP" "$tmp/dec" >/dev/null 2>&1; then
         for p in "$tmp"/dec/*.pcap; do
             "$CANH_SENSOR" -r "$p" -S "$HERE/../rules/decoder-events.rules" -l "$tmp/decout" -k none \
-                --set logging.level=error 2>>"$tmp/decout/err"
+                --set logging.level=error --set dpi.risk-alerts.enabled=no 2>>"$tmp/decout/err"
         done
         # every decoder anomaly is matched by exactly one alert with its SID
         an=$(jq -r 'select(.event_type=="anomaly" and .anomaly.type=="decode") | .anomaly.sid' \
