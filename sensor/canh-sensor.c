@@ -301,6 +301,7 @@ int main(int argc, char **argv)
         struct file_conf fc = {
             .enabled = s.conf.files_enabled || yara_scans_files(s.yara) || ioc_store_has(s.ioc, IOC_SHA256),
             .magic = s.conf.files_magic && s.conf.files_enabled,
+            .magic_description = s.conf.files_magic && s.conf.files_magic_description && s.conf.files_enabled,
             .store_max_file = (uint64_t)s.conf.files_store_max_file,
             .store_max_total = (uint64_t)s.conf.files_store_max_total,
             .scan_max = yara_file_depth(s.yara),

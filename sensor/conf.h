@@ -113,6 +113,7 @@ struct sensor_conf {
     /* files */
     bool files_enabled;
     bool files_magic;
+    bool files_magic_description;
     char files_store_dir[CONF_STR_MAX * 4];
     int64_t files_store_max_file;
     int64_t files_store_max_total;

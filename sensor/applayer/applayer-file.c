@@ -104,8 +104,9 @@ struct file_thread *file_thread_new(struct file_engine *fe, char errbuf[CANH_ERR
         if (t->head_max < FILE_MAGIC_BYTES)
             t->head_max = FILE_MAGIC_BYTES;
         t->mime_cookie = cookie(MAGIC_MIME_TYPE, errbuf);
-        t->desc_cookie = t->mime_cookie != NULL ? cookie(MAGIC_NONE, errbuf) : NULL;
-        if (t->desc_cookie == NULL) {
+        if (t->mime_cookie != NULL && fe->conf.magic_description)
+            t->desc_cookie = cookie(MAGIC_NONE, errbuf);
+        if (t->mime_cookie == NULL || (fe->conf.magic_description && t->desc_cookie == NULL)) {
             file_thread_free(t);
             return NULL;
         }
@@ -308,14 +309,20 @@ static void describe(struct file_thread *t, struct file_track *ft, struct file_i
         return;
     uint32_t n = ft->head_len < FILE_MAGIC_BYTES ? ft->head_len : FILE_MAGIC_BYTES;
     const char *m = magic_buffer(t->mime_cookie, ft->head, n);
-    const char *d = magic_buffer(t->desc_cookie, ft->head, n);
-    if (m == NULL || d == NULL) {
+    if (m == NULL) {
         STAT_INC(t->stats.magic_errors);
         return;
     }
     snprintf(t->mime, sizeof(t->mime), "%s", m);
-    snprintf(t->magic, sizeof(t->magic), "%s", d);
     info->mime = t->mime;
+    if (t->desc_cookie == NULL)
+        return;
+    const char *d = magic_buffer(t->desc_cookie, ft->head, n);
+    if (d == NULL) {
+        STAT_INC(t->stats.magic_errors);
+        return;
+    }
+    snprintf(t->magic, sizeof(t->magic), "%s", d);
     info->magic = t->magic;
 }
 

@@ -28,12 +28,15 @@
 
 #include "util/util-common.h"
 
-#define FILE_MAGIC_BYTES 8192 /* first bytes given to libmagic (its tests look near the start) */
+#define FILE_MAGIC_BYTES 2048 /* first bytes given to libmagic: its type tests look near the
+                                start, and its regex tests cost with every byte */
 #define FILE_NAME_MAX 512     /* bytes of a file name kept */
 
 struct file_conf {
     bool enabled;            /* track files at all (files.enabled) */
-    bool magic;              /* libmagic's MIME type and description (files.magic) */
+    bool magic;              /* libmagic's MIME type (files.magic) */
+    bool magic_description;  /* and its description (files.magic-description): a second
+                                libmagic call, which doubles the cost */
     char store_dir[PATH_MAX];/* "" : files are not stored */
     uint64_t store_max_file; /* bytes of one stored file at most */
     uint64_t store_max_total;/* bytes stored by this run, all workers together */
@@ -65,7 +68,7 @@ struct file_info {
     uint8_t sha256[32];
     char sha256_hex[65];
     const char *mime;        /* "application/pdf"; NULL when libmagic is off or failed */
-    const char *magic;       /* "PDF document, version 1.4"; likewise */
+    const char *magic;       /* "PDF document, version 1.4"; NULL unless magic_description */
     const char *name;        /* as the protocol gave it (not NUL-safe: use name_len), or NULL */
     uint32_t name_len;
     bool gaps;               /* bytes are missing: the hash is not of the real file */
@@ -84,7 +87,9 @@ struct file_track;
 int file_engine_init(struct file_engine *fe, const struct file_conf *c, char errbuf[CANH_ERRBUF_SIZE]);
 
 /* A worker's handle: libmagic cookies (opened here: magic_load reads the database, tens
- * of milliseconds) and counters. NULL with the reason in errbuf. */
+ * of milliseconds) and counters. NULL with the reason in errbuf. libmagic is the costly
+ * part of a file (about 100-200 us a call here, most of it in its regex tests), which is
+ * why only the MIME type is asked for by default. */
 struct file_thread *file_thread_new(struct file_engine *fe, char errbuf[CANH_ERRBUF_SIZE]);
 void file_thread_free(struct file_thread *t);
 const struct file_stats *file_thread_stats(const struct file_thread *t);

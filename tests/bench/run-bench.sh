@@ -19,7 +19,7 @@
 # before shutdown: with DPI on (flows whose detection still runs hold nDPI's state), and
 # with DPI off (the record a flow keeps once its DPI has finished).
 #
-#   usage: run-bench.sh BUILD_DIR      (BENCH_PARTS=rules: the rules part only)
+#   usage: run-bench.sh BUILD_DIR      (BENCH_PARTS=rules or engines: that part only)
 set -eu
 BUILD=$(cd "${1:?usage: run-bench.sh BUILD_DIR}" && pwd)
 HERE=$(cd "$(dirname "$0")/../.." && pwd)
@@ -75,7 +75,7 @@ pair_run() { # two 1-worker sensors at once: seconds until both are done
     echo "$t1 - $t0" | bc -l
 }
 
-if [ "${BENCH_PARTS:-all}" != rules ]; then
+if [ "${BENCH_PARTS:-all}" = all ]; then
 echo "bench: $ROUNDS rounds of: read loop, 1 worker, read loop, 2 workers, read loop, 2 x 1 worker"
 : >"$OUT/rounds"
 for r in $(seq 1 "$ROUNDS"); do
@@ -175,6 +175,7 @@ rules_run() { # rules_run FILE: "seconds peak_kb load_seconds" (the load time is
     l=$(sed -n 's/.*rules: [0-9]* loaded.* in \([0-9.]*\) s .*/\1/p' "$OUT/et.err")
     echo "$(echo "$t1 - $t0" | bc -l) $(cat "$OUT/rss") ${l:-0}"
 }
+if [ "${BENCH_PARTS:-all}" != engines ]; then
 echo "bench rules: $RROUNDS rounds of: read loop, 1 worker without rules, 1 worker with the floor rules, 1 worker with ET Open ($LOADED rules), read loop"
 : >"$OUT/rrounds"
 for r in $(seq 1 "$RROUNDS"); do
@@ -212,3 +213,61 @@ END {
     printf "  %-28s %d rules loaded in %.2f s, engine memory %.1f MiB\n", "ET Open load", nr, l, em;
     printf "  %-28s %.3f [%.3f-%.3f]  (target >= 0.60: %s)\n", "ET Open / no rules", mq, loq, hiq, (mq >= 0.60) ? "met" : "NOT met";
 }' "$OUT/rrounds"
+fi
+
+# ---------------------------------------------------------------------------------------
+# Every engine at once: ET Open and Canh's own rules, the Yara-Rules collection and
+# Canh's YARA rules, beside the engines that are on by default (files, nDPI risks,
+# behaviour, personal data), against the same sensor with no rules and no YARA; 1 worker.
+# The load (rules and YARA compile) is taken out of the time, as above.
+[ "${BENCH_PARTS:-all}" = rules ] && exit 0
+YR="$SHARED/data/yara/yara-rules"
+if [ ! -d "$YR" ]; then
+    echo "bench engines: SKIP: needs $YR"
+    exit 0
+fi
+cat "$ET"/*.rules "$HERE"/rules/canh/*.rules >"$OUT/all.rules"
+engines_run() { # "seconds peak_kb load_seconds yara_bytes alerts"
+    rm -rf "$OUT/log" && mkdir "$OUT/log"
+    t0=$(now)
+    $TIME -f "%M" -o "$OUT/rss" "$SENSOR" -r "$PCAP" -l "$OUT/log" -k none --workers 1 \
+        --set logging.level=notice -S "$OUT/all.rules" --set yara.files="$YR,$HERE/rules/yara" 2>"$OUT/all.err"
+    t1=$(now)
+    lr=$(sed -n 's/.*rules: [0-9]* loaded.* in \([0-9.]*\) s .*/\1/p' "$OUT/all.err")
+    ly=$(sed -n 's/.*yara: [0-9]* rules from [0-9]* files* in \([0-9.]*\) s.*/\1/p' "$OUT/all.err")
+    yb=$(sed -n 's/.*yara: [0-9]* alerts; [0-9]* scans of \([0-9]*\) bytes.*/\1/p' "$OUT/all.err")
+    al=$(grep -c '"event_type":"alert"' "$OUT/log/eve.json" || true)
+    echo "$(echo "$t1 - $t0" | bc -l) $(cat "$OUT/rss") $(echo "${lr:-0} + ${ly:-0}" | bc -l) ${yb:-0} $al"
+}
+echo "bench engines: $RROUNDS rounds of: read loop, 1 worker without rules or YARA (default engines on), 1 worker with every engine, read loop"
+: >"$OUT/erounds"
+for r in $(seq 1 "$RROUNDS"); do
+    ra=$(read_loop)
+    s0=$(sensor_run 1)
+    sa=$(engines_run)
+    rb=$(read_loop)
+    # fields: 1 read, 2-3 no rules (s, kb), 4-8 all (s, kb, load, yara bytes, alerts), 9 read
+    echo "$ra $s0 $sa $rb" >>"$OUT/erounds"
+    echo "$ra $s0 $sa $rb" | awk -v r="$r" '{
+        printf "  round %d: read loop %.2f/%.2f s, no rules %.2f s, every engine %.2f s - %.2f s load (%.3f of no rules), YARA %d bytes, %d alerts\n",
+            r, $1, $9, $2, $4, $6, $2 / ($4 - $6), $7, $8 }'
+done
+awk -v pkts="$PKTS" -v bytes="$CAPBYTES" '
+function median(a, n,   i, j, t) {
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+{
+    n++; c[n] = pkts * 2 / ($1 + $9); p0[n] = pkts / $2; pa[n] = pkts / ($4 - $6); q[n] = pa[n] / p0[n]; ld[n] = $6;
+    k0 = ($3 > k0) ? $3 : k0; ka = ($5 > ka) ? $5 : ka; yb = $7; al = $8;
+    loq = (n == 1 || q[n] < loq) ? q[n] : loq; hiq = (q[n] > hiq) ? q[n] : hiq;
+}
+END {
+    mc = median(c, n); m0 = median(p0, n); ma = median(pa, n); mq = median(q, n);
+    printf "canh bench, engines: %d packets, %.2f GB; medians over %d rounds\n", pkts, bytes / 1e9, n;
+    printf "  %-28s %7.3f Mpps %6.2f Gbit/s  ratio 1.000 (ceiling)\n", "read loop (pcapread)", mc / 1e6, mc * bytes / pkts * 8 / 1e9;
+    printf "  %-28s %7.3f Mpps %6.2f Gbit/s  ratio %.3f  peak RSS %d MB\n", "1 worker, no rules", m0 / 1e6, m0 * bytes / pkts * 8 / 1e9, m0 / mc, k0 / 1024;
+    printf "  %-28s %7.3f Mpps %6.2f Gbit/s  ratio %.3f  peak RSS %d MB  %d alerts\n", "1 worker, every engine", ma / 1e6, ma * bytes / pkts * 8 / 1e9, ma / mc, ka / 1024, al;
+    printf "  %-28s %.1f MB scanned by YARA; rules and YARA loaded in %.2f s\n", "YARA", yb / 1e6, median(ld, n);
+    printf "  %-28s %.3f [%.3f-%.3f]  (target >= 0.50: %s)\n", "every engine / no rules", mq, loq, hiq, (mq >= 0.50) ? "met" : "NOT met";
+}' "$OUT/erounds"

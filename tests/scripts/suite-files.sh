@@ -264,7 +264,7 @@ check "an override turns a risk on" 1 "$(jq -s '[.[] | select(.event_type == "al
 check "an override turns a risk off" 0 "$(jq -s '[.[] | select(.event_type == "alert" and .alert.signature_id == 8804002)] | length' "$R2")"
 check "an override changes a severity" "3" "$(jq -r 'select(.event_type == "alert" and .alert.signature_id == 8804040) | .alert.severity' "$R2" | sort -u)"
 run "$tmp/risk3" "$S" --set dpi.risk-alerts.enabled=no || bad "risk-alerts off run failed"
-check "dpi.risk-alerts.enabled=no" 0 "$(jq -s '[.[] | select(.event_type == "alert")] | length' "$tmp/risk3/eve.json")"
+check "dpi.risk-alerts.enabled=no" 0 "$(jq -s '[.[] | select(.event_type == "alert" and .alert.source == "ndpi")] | length' "$tmp/risk3/eve.json")"
 if run "$tmp/risk4" "$S" --set dpi.risk-alerts.severity="no_such_risk=2"; then
     bad "an unknown risk key was accepted"
 else
