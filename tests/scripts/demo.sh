@@ -19,7 +19,9 @@ command -v jq >/dev/null || { echo "demo: jq is missing (deploy/install-deps.sh 
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
-if ! "$SENSOR" -r "$PCAP" -l "$OUT" -k none --set logging.level=warning 2>"$OUT/sensor.log"; then
+if ! "$SENSOR" -r "$PCAP" -l "$OUT" -k none --set logging.level=warning \
+    --set default-rule-path="$HERE/../rules" --set rule-files="canh/*.rules" \
+    --set yara.files="$HERE/../rules/yara" 2>"$OUT/sensor.log"; then
     echo "demo: canh-sensor failed:" >&2
     cat "$OUT/sensor.log" >&2
     exit 1
@@ -164,21 +166,18 @@ if length == 0 then "  none" else
 end
 '
 
-section "Behaviour hints (computed here from flow events; the sensor has no detectors yet)"
+section "Alerts, by engine (rules: Canh's own ruleset; YARA: rules/yara; behaviour, personal data, nDPI risks: defaults)"
 q '
-flows as $f |
-([$f[] | select(.proto == "TCP") ] | group_by([.src_ip, .dest_ip]) |
- map(select(length >= 50) | {s: .[0].src_ip, d: .[0].dest_ip, ports: (map(.dest_port) | unique | length),
-     unanswered: map(select(.flow.pkts_toserver <= 2 and .flow.bytes_toserver <= 140)) | length}) |
- map(select(.ports >= 50)) |
- .[] | "  port scan?     \(.s) -> \(.d): \(.ports) ports, \(.unanswered) flows without payload"),
-([$f[] | select(.app_proto == "ssh")] | group_by([.src_ip, .dest_ip]) | map(select(length >= 5)) |
- .[] | "  SSH guessing?  \(.[0].src_ip) -> \(.[0].dest_ip):\(.[0].dest_port): \(length) connections in \(
-     ((map(.flow.end) | max)[11:19]) as $e | ((map(.flow.start) | min)[11:19]) as $b | "\($b)-\($e)")"),
-([$f[] | select(.proto == "ICMP")] | group_by(.src_ip) | map(select((map(.dest_ip) | unique | length) >= 3)) |
- .[] | "  ping sweep?    \(.[0].src_ip) pinged \(map(.dest_ip) | unique | length) hosts")
+map(select(.event_type == "alert")) |
+if length == 0 then "  none" else
+(group_by(.alert.source) | .[] |
+ "  \(.[0].alert.source): \(length) alert\(if length > 1 then "s" else "" end)",
+ (group_by(.alert.signature_id) | sort_by(.[0].alert.severity, -length) | .[0:6][] |
+  "      sev \(.[0].alert.severity)  \(.[0].alert.signature | .[0:70] | rpad(70)) \(length | lpad(3))x  e.g. \(.[0].src_ip // "-") -> \(.[0].dest_ip // "-")\(if .[0].alert.metadata.detail then "\n                 \(.[0].alert.metadata.detail[0])" else "" end)"))
+end
 '
 
 printf '\n%sEvents%s: %s (%s lines); sensor log: %s\n' "$B" "$N" "$EVE" "$(wc -l <"$EVE" | tr -d ' ')" "$OUT/sensor.log"
 echo "  try: jq -c 'select(.event_type==\"http\") | .http' $EVE"
 echo "       jq -c 'select(.ndpi.risks) | [.src_ip, .dest_ip, .dest_port, .ndpi.risks]' $EVE"
+echo "       jq -c 'select(.event_type==\"alert\") | [.alert.source, .alert.signature, .src_ip, .dest_ip]' $EVE"
