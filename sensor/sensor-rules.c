@@ -249,6 +249,7 @@ int sensor_load_yara(struct sensor *s, char errbuf[CANH_ERRBUF_SIZE])
         .global_budget = (uint64_t)c->yara_global_budget,
         .workers = s->nworkers,
         .timeout_s = (uint32_t)c->yara_timeout,
+        .skip_types = c->yara_skip_types,
         .default_severity = (unsigned)c->yara_default_severity,
         .default_category = c->yara_default_category,
     };

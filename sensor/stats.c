@@ -305,11 +305,15 @@ void stats_write(const struct sensor *s, struct json *j, uint64_t now_us)
         json_object_open(j, "yara");
         U(j, &t.yara, scans);
         U(j, &t.yara, bytes);
+        U(j, &t.yara, stream_bytes);
+        U(j, &t.yara, file_bytes);
         U(j, &t.yara, matches);
         U(j, &t.yara, flow_budget_cut);
         U(j, &t.yara, global_budget_cut);
         U(j, &t.yara, errors);
         U(j, &t.yara, streams_skipped);
+        U(j, &t.yara, streams_high_entropy);
+        U(j, &t.yara, files_skipped_type);
         json_object_close(j);
     }
     if (s->files.conf.enabled) {
@@ -416,10 +420,12 @@ void stats_log_summary(const struct sensor *s)
         log_notice("personal data: %" PRIu64 " alerts; %" PRIu64 " bytes scanned", t.eng.pii_alerts,
                    t.eng.pii_bytes);
     if (s->yara != NULL)
-        log_notice("yara: %" PRIu64 " alerts; %" PRIu64 " scans of %" PRIu64 " bytes; budget cuts: %" PRIu64
-                   " per flow, %" PRIu64 " per second; %" PRIu64 " errors; %" PRIu64 " encrypted streams not scanned",
-                   t.yara.matches, t.yara.scans, t.yara.bytes, t.yara.flow_budget_cut, t.yara.global_budget_cut,
-                   t.yara.errors, t.yara.streams_skipped);
+        log_notice("yara: %" PRIu64 " alerts; %" PRIu64 " scans of %" PRIu64 " bytes (%" PRIu64 " of stream starts, %" PRIu64
+                   " of files); budget cuts: %" PRIu64 " per flow, %" PRIu64 " per second; %" PRIu64
+                   " errors; streams not scanned: %" PRIu64 " encrypted, %" PRIu64 " high-entropy",
+                   t.yara.matches, t.yara.scans, t.yara.bytes, t.yara.stream_bytes, t.yara.file_bytes,
+                   t.yara.flow_budget_cut, t.yara.global_budget_cut, t.yara.errors, t.yara.streams_skipped,
+                   t.yara.streams_high_entropy);
     log_notice("events %" PRIu64 ", written %" PRIu64 ", dropped %" PRIu64 ", write errors %" PRIu64,
                t.eve.events, STAT_GET(s->output.written), t.eve.dropped,
                STAT_GET(s->output.write_errors));

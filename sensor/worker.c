@@ -229,7 +229,7 @@ static void worker_on_file(void *ctx, struct flow *f, int dir, const struct file
     if (w->ioc.store != NULL && !fi->gaps)
         ioc_match_file(&w->ioc, dir, fi->sha256, tx);
     if (w->yara != NULL && fi->head_len > 0)
-        yara_scan_file(w->yara, &w->ac, dir, fi->head, fi->head_len, fi->name, fi->name_len, tx);
+        yara_scan_file(w->yara, &w->ac, dir, fi->head, fi->head_len, fi->name, fi->name_len, fi->mime, tx);
 }
 
 /* The app layer has a transaction for the rules (DNS message, SSH line, HTTP or TLS). */

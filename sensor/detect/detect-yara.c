@@ -1,6 +1,7 @@
 /* YARA rules over streams and files. See detect-yara.h. */
 #include "detect/detect-yara.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -18,11 +19,15 @@
 #define YARA_PAYLOAD_MAX 512    /* bytes of alert.payload */
 #define YARA_MD_MAX 8192        /* alert.metadata */
 #define YARA_STRINGS_MAX 16     /* matching string identifiers listed per alert */
+#define YARA_ENTROPY_MIN_LEN 256 /* stream starts shorter than this are always scanned */
+#define YARA_ENTROPY_MAX_CBITS 750 /* above 7.5 bits a byte a stream start is compressed or
+                                      encrypted: not scanned */
 
 struct yara_engine {
     YR_RULES *rules;
     struct yara_conf conf;
     char default_category[128];
+    char skip_types[256];
 };
 
 /* A flow's streams being collected, and the bytes scanned for it. */
@@ -161,6 +166,8 @@ struct yara_engine *yara_engine_load(const char *const *files, unsigned nfiles,
     snprintf(ye->default_category, sizeof(ye->default_category), "%s",
              c->default_category != NULL ? c->default_category : "Malicious content (YARA)");
     ye->conf.default_category = ye->default_category;
+    snprintf(ye->skip_types, sizeof(ye->skip_types), "%s", c->skip_types != NULL ? c->skip_types : "");
+    ye->conf.skip_types = ye->skip_types;
     if (ye->conf.workers == 0)
         ye->conf.workers = 1;
     st->seconds = now_s() - t0;
@@ -406,6 +413,10 @@ static void scan(struct yara_thread *yt, const uint8_t *data, uint32_t len)
 {
     STAT_INC(yt->stats.scans);
     STAT_ADD(yt->stats.bytes, len);
+    if (yt->cur.sid == YARA_SID_STREAM)
+        STAT_ADD(yt->stats.stream_bytes, len);
+    else
+        STAT_ADD(yt->stats.file_bytes, len);
     yt->budget_used += len;
     yt->cur.data = data;
     yt->cur.len = len;
@@ -429,11 +440,32 @@ static struct yara_flow *flow_state(struct flow *f, int64_t *allocated)
     return f->yara;
 }
 
+/* Is 'mime' one of the comma-separated prefixes of 'list'? */
+static bool type_listed(const char *list, const char *mime)
+{
+    if (mime == NULL)
+        return false;
+    for (const char *p = list; *p != '\0';) {
+        while (*p == ',' || *p == ' ')
+            p++;
+        size_t n = strcspn(p, ", ");
+        if (n > 0 && strncasecmp(mime, p, n) == 0)
+            return true;
+        p += n;
+    }
+    return false;
+}
+
 void yara_scan_file(struct yara_thread *yt, const struct alert_ctx *ac, int dir, const uint8_t *data,
-                    uint32_t len, const char *name, uint32_t name_len, const struct detect_tx *tx)
+                    uint32_t len, const char *name, uint32_t name_len, const char *mime,
+                    const struct detect_tx *tx)
 {
     if (len == 0)
         return;
+    if (type_listed(yt->ye->conf.skip_types, mime)) {
+        STAT_INC(yt->stats.files_skipped_type);
+        return;
+    }
     struct flow *f = ac->f;
     uint32_t n = budget(yt, f != NULL ? f->yara_scanned : 0, pkt_ts(ac), len);
     if (n == 0)
@@ -447,10 +479,33 @@ void yara_scan_file(struct yara_thread *yt, const struct alert_ctx *ac, int dir,
     scan(yt, data, n);
 }
 
+/* Shannon entropy of 'd' in bits per byte, times 100. */
+static unsigned entropy_cbits(const uint8_t *d, uint32_t n)
+{
+    uint32_t count[256] = { 0 };
+    for (uint32_t i = 0; i < n; i++)
+        count[d[i]]++;
+    double h = 0;
+    for (int i = 0; i < 256; i++) {
+        if (count[i] == 0)
+            continue;
+        double p = (double)count[i] / n;
+        h -= p * log2(p);
+    }
+    return (unsigned)(h * 100);
+}
+
 static int64_t stream_scan(struct yara_thread *yt, const struct alert_ctx *ac, struct yara_flow *yf,
                            int dir)
 {
     int64_t freed = 0;
+    /* compressed or encrypted bytes (entropy near 8 bits a byte): the text and
+     * structure YARA rules look for is not there; files are scanned decoded instead */
+    if (!yf->done[dir] && yf->len[dir] >= YARA_ENTROPY_MIN_LEN &&
+        entropy_cbits(yf->buf[dir], yf->len[dir]) > YARA_ENTROPY_MAX_CBITS) {
+        STAT_INC(yt->stats.streams_high_entropy);
+        yf->done[dir] = true;
+    }
     if (!yf->done[dir] && yf->len[dir] > 0 && !yf->skip) {
         uint32_t n = budget(yt, ac->f->yara_scanned, pkt_ts(ac), yf->len[dir]);
         if (n > 0) {

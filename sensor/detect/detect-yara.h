@@ -46,6 +46,8 @@ struct yara_conf {
     uint64_t global_budget;    /* bytes scanned per second of traffic, all workers */
     unsigned workers;          /* the global budget is split between them */
     uint32_t timeout_s;        /* libyara's scan timeout (a pathological rule) */
+    const char *skip_types;    /* comma-separated MIME type prefixes of files not scanned
+                                  ("image/,video/"), or NULL */
     unsigned default_severity; /* for rules whose meta gives none */
     const char *default_category;
 };
@@ -73,11 +75,16 @@ uint32_t yara_file_depth(const struct yara_engine *ye);
 struct yara_stats {
     uint64_t scans;            /* buffers scanned */
     uint64_t bytes;            /* bytes scanned */
+    uint64_t stream_bytes;     /* of them, stream starts */
+    uint64_t file_bytes;       /* of them, files */
     uint64_t matches;          /* alerts raised */
     uint64_t flow_budget_cut;  /* buffers cut or skipped: the flow's budget was spent */
     uint64_t global_budget_cut;/* buffers cut or skipped: the worker's share per second was spent */
     uint64_t errors;           /* scans that failed (timeout, memory) */
-    uint64_t streams_skipped;  /* stream directions not scanned: encrypted */
+    uint64_t streams_skipped;  /* stream directions not scanned: encrypted (TLS, SSH) */
+    uint64_t streams_high_entropy; /* stream directions not scanned: compressed or encrypted
+                                  bytes (entropy above 7.5 bits a byte) */
+    uint64_t files_skipped_type;   /* files not scanned: their type is in skip_types */
 };
 
 struct yara_thread;
@@ -90,10 +97,12 @@ struct yara_thread *yara_thread_new(const struct yara_engine *ye, char errbuf[CA
 void yara_thread_free(struct yara_thread *yt);
 const struct yara_stats *yara_thread_stats(const struct yara_thread *yt);
 
-/* A file (direction 'dir' of the context's flow) closed: scans its first bytes. 'tx'
- * (may be NULL) adds the protocol's object to alerts. */
+/* A file (direction 'dir' of the context's flow) closed: scans its first bytes, unless
+ * its MIME type ('mime', may be NULL) is one of skip_types. 'tx' (may be NULL) adds the
+ * protocol's object to alerts. */
 void yara_scan_file(struct yara_thread *yt, const struct alert_ctx *ac, int dir, const uint8_t *data,
-                    uint32_t len, const char *name, uint32_t name_len, const struct detect_tx *tx);
+                    uint32_t len, const char *name, uint32_t name_len, const char *mime,
+                    const struct detect_tx *tx);
 
 /* Stream bytes of direction 'dir' of flow 'f' (in order, 'offset' the stream offset of
  * data[0]; bytes before a gap are scanned as they are). Collected until stream_depth,
