@@ -203,7 +203,7 @@ static const struct conf_key conf_table[] = {
     { "yara.global-budget", CONF_SIZE, OFF(yara_global_budget), 0, 256 * MIB, NULL, 1, 64 * GIB, NULL,
       "Bytes YARA scans per second of traffic, all workers together (split evenly); the rest is counted in stats.yara.global_budget_cut." },
     { "yara.skip-types", CONF_STRING, OFF(yara_skip_types), SZ(yara_skip_types), 0, "image/,video/,audio/,font/", 0, 0, NULL,
-      "Files of these MIME types (comma-separated prefixes, from files.magic) are not scanned by YARA (counted in stats.yara.files_skipped_type); empty: every file." },
+      "Downloads of these MIME types (comma-separated prefixes, from files.magic) are not scanned by YARA (counted in stats.yara.files_skipped_type); uploads always are; empty: every file." },
     { "yara.timeout", CONF_SECONDS, OFF(yara_timeout), 0, 5, NULL, 1, 3600, NULL,
       "Seconds one YARA scan may take before libyara stops it (counted in stats.yara.errors)." },
     { "yara.default-severity", CONF_INT, OFF(yara_default_severity), 0, 1, NULL, 1, 4, NULL,

@@ -462,7 +462,9 @@ void yara_scan_file(struct yara_thread *yt, const struct alert_ctx *ac, int dir,
 {
     if (len == 0)
         return;
-    if (type_listed(yt->ye->conf.skip_types, mime)) {
+    /* uploads are always scanned: a web shell arrives as an "image" (a GIF header and
+     * PHP after it) */
+    if (dir == FLOW_TO_CLIENT && type_listed(yt->ye->conf.skip_types, mime)) {
         STAT_INC(yt->stats.files_skipped_type);
         return;
     }

@@ -98,7 +98,8 @@ void yara_thread_free(struct yara_thread *yt);
 const struct yara_stats *yara_thread_stats(const struct yara_thread *yt);
 
 /* A file (direction 'dir' of the context's flow) closed: scans its first bytes, unless
- * its MIME type ('mime', may be NULL) is one of skip_types. 'tx' (may be NULL) adds the
+ * it is a download whose MIME type ('mime', may be NULL) is one of skip_types (uploads
+ * are always scanned). 'tx' (may be NULL) adds the
  * protocol's object to alerts. */
 void yara_scan_file(struct yara_thread *yt, const struct alert_ctx *ac, int dir, const uint8_t *data,
                     uint32_t len, const char *name, uint32_t name_len, const char *mime,
