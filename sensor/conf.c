@@ -204,6 +204,8 @@ static const struct conf_key conf_table[] = {
       "Bytes YARA scans per second of traffic, all workers together (split evenly); the rest is counted in stats.yara.global_budget_cut." },
     { "yara.skip-types", CONF_STRING, OFF(yara_skip_types), SZ(yara_skip_types), 0, "image/,video/,audio/,font/", 0, 0, NULL,
       "Downloads of these MIME types (comma-separated prefixes, from files.magic) are not scanned by YARA (counted in stats.yara.files_skipped_type); uploads always are; empty: every file." },
+    { "yara.cpu-share", CONF_INT, OFF(yara_cpu_share), 0, 10, NULL, 1, 100, NULL,
+      "Largest share (percent) of each worker's time spent in YARA scans; buffers that come when it is spent are not scanned (stats.yara.cpu_budget_cut). 100: no limit (offline runs that must scan everything)." },
     { "yara.timeout", CONF_SECONDS, OFF(yara_timeout), 0, 5, NULL, 1, 3600, NULL,
       "Seconds one YARA scan may take before libyara stops it (counted in stats.yara.errors)." },
     { "yara.default-severity", CONF_INT, OFF(yara_default_severity), 0, 1, NULL, 1, 4, NULL,

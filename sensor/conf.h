@@ -125,6 +125,7 @@ struct sensor_conf {
     int64_t yara_flow_budget;
     int64_t yara_global_budget;
     int64_t yara_timeout;
+    int64_t yara_cpu_share;
     char yara_skip_types[CONF_STR_MAX];
     int64_t yara_default_severity;
     char yara_default_category[CONF_STR_MAX];

@@ -250,6 +250,7 @@ int sensor_load_yara(struct sensor *s, char errbuf[CANH_ERRBUF_SIZE])
         .workers = s->nworkers,
         .timeout_s = (uint32_t)c->yara_timeout,
         .skip_types = c->yara_skip_types,
+        .cpu_share_pct = (uint32_t)c->yara_cpu_share,
         .default_severity = (unsigned)c->yara_default_severity,
         .default_category = c->yara_default_category,
     };

@@ -310,6 +310,7 @@ void stats_write(const struct sensor *s, struct json *j, uint64_t now_us)
         U(j, &t.yara, matches);
         U(j, &t.yara, flow_budget_cut);
         U(j, &t.yara, global_budget_cut);
+        U(j, &t.yara, cpu_budget_cut);
         U(j, &t.yara, errors);
         U(j, &t.yara, streams_skipped);
         U(j, &t.yara, streams_high_entropy);
@@ -421,10 +422,11 @@ void stats_log_summary(const struct sensor *s)
                    t.eng.pii_bytes);
     if (s->yara != NULL)
         log_notice("yara: %" PRIu64 " alerts; %" PRIu64 " scans of %" PRIu64 " bytes (%" PRIu64 " of stream starts, %" PRIu64
-                   " of files); budget cuts: %" PRIu64 " per flow, %" PRIu64 " per second; %" PRIu64
+                   " of files); budget cuts: %" PRIu64 " per flow, %" PRIu64 " per second, %" PRIu64 " for time; %" PRIu64
                    " errors; streams not scanned: %" PRIu64 " encrypted, %" PRIu64 " high-entropy",
                    t.yara.matches, t.yara.scans, t.yara.bytes, t.yara.stream_bytes, t.yara.file_bytes,
-                   t.yara.flow_budget_cut, t.yara.global_budget_cut, t.yara.errors, t.yara.streams_skipped,
+                   t.yara.flow_budget_cut, t.yara.global_budget_cut, t.yara.cpu_budget_cut, t.yara.errors,
+                   t.yara.streams_skipped,
                    t.yara.streams_high_entropy);
     log_notice("events %" PRIu64 ", written %" PRIu64 ", dropped %" PRIu64 ", write errors %" PRIu64,
                t.eve.events, STAT_GET(s->output.written), t.eve.dropped,

@@ -56,6 +56,10 @@ struct yara_thread {
     const struct yara_engine *ye;
     YR_SCANNER *scanner;
     struct yara_stats stats;
+    /* CPU share: a bucket of scan time (ns) refilled at cpu_share of the clock, holding
+     * at most one second's share; a scan needs a positive balance and pays its time */
+    int64_t cpu_tokens;
+    uint64_t cpu_last_ns;
     uint64_t budget_sec;     /* traffic second of the global budget's count */
     uint64_t budget_used;    /* bytes scanned in it */
     uint64_t budget_share;   /* this worker's bytes per second */
@@ -256,18 +260,23 @@ static void raise_alert(struct yara_thread *yt, YR_SCAN_CONTEXT *ctx, const YR_R
     }
     /* the strings that matched, and where the first match is */
     const YR_STRING *s;
-    const YR_MATCH *mt;
     int64_t first = -1;
     unsigned nstr = 0;
     bool open = false;
     yr_rule_strings_foreach(rule, s)
     {
         bool hit = false;
-        yr_string_matches_foreach(ctx, s, mt)
-        {
-            if (first < 0 || mt->base + mt->offset < first)
-                first = mt->base + mt->offset;
-            hit = true;
+        /* libyara 4.2 allocates matches unaligned in its arena: each is copied out
+         * before it is read (yr_string_matches_foreach would read them in place) */
+        for (const YR_MATCH *p = ctx->matches[s->idx].head; p != NULL;) {
+            YR_MATCH m;
+            memcpy(&m, p, sizeof(m));
+            if (!m.is_private) {
+                if (first < 0 || m.base + m.offset < first)
+                    first = m.base + m.offset;
+                hit = true;
+            }
+            p = m.next;
         }
         if (hit && nstr < YARA_STRINGS_MAX) {
             if (!open) {
@@ -387,10 +396,39 @@ const struct yara_stats *yara_thread_stats(const struct yara_thread *yt)
 
 /* Bytes of 'len' the budgets let through, for a flow that had 'scanned' bytes scanned,
  * at traffic time ts_us. */
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Is there scan time left in this worker's share of the clock? */
+static bool cpu_left(struct yara_thread *yt)
+{
+    uint32_t share = yt->ye->conf.cpu_share_pct;
+    if (share >= 100)
+        return true;
+    uint64_t now = mono_ns();
+    int64_t cap = (int64_t)share * 10000000; /* one second's share, in ns */
+    if (yt->cpu_last_ns == 0)
+        yt->cpu_tokens = cap;
+    else
+        yt->cpu_tokens += (int64_t)((now - yt->cpu_last_ns) * share / 100);
+    if (yt->cpu_tokens > cap)
+        yt->cpu_tokens = cap;
+    yt->cpu_last_ns = now;
+    return yt->cpu_tokens > 0;
+}
+
 static uint32_t budget(struct yara_thread *yt, uint64_t scanned, uint64_t ts_us, uint32_t len)
 {
     const struct yara_conf *c = &yt->ye->conf;
     uint32_t n = len;
+    if (!cpu_left(yt)) {
+        STAT_INC(yt->stats.cpu_budget_cut);
+        return 0;
+    }
     uint64_t flow_left = c->flow_budget > scanned ? c->flow_budget - scanned : 0;
     if (n > flow_left) {
         n = (uint32_t)flow_left;
@@ -420,7 +458,13 @@ static void scan(struct yara_thread *yt, const uint8_t *data, uint32_t len)
     yt->budget_used += len;
     yt->cur.data = data;
     yt->cur.len = len;
+    uint64_t t0 = yt->ye->conf.cpu_share_pct < 100 ? mono_ns() : 0;
     int rc = yr_scanner_scan_mem(yt->scanner, data, len);
+    if (t0 != 0) {
+        uint64_t t1 = mono_ns();
+        yt->cpu_tokens -= (int64_t)(t1 - t0);
+        yt->cpu_last_ns = t1; /* the scan's own time does not refill the bucket */
+    }
     if (rc != ERROR_SUCCESS)
         STAT_INC(yt->stats.errors);
 }

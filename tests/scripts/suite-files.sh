@@ -235,6 +235,12 @@ if [ -d "$YR" ]; then
     check "Yara-Rules: every failing file reported" "${failed:-0}" "$reported"
     [ "${failed:-0}" -gt 0 ] && grep -q 'is__elf' "$tmp/yr/err" && ok || bad "Yara-Rules: the is__elf failures are not reported"
     echo "note: Yara-Rules: $loaded (rules, files) loaded, $failed files left out"
+    # one scan of the collection costs milliseconds: 1% of a worker's time runs out
+    run "$tmp/yrcpu" "$F" --set yara.files="$YR" --set yara.cpu-share=1 || bad "cpu-share run failed"
+    [ "$(jq -s '[.[] | select(.event_type == "stats")] | last | .stats.yara.cpu_budget_cut' "$tmp/yrcpu/eve.json")" -gt 0 ] &&
+        ok || bad "yara.cpu-share=1: no buffer left unscanned"
+    check "yara.cpu-share=1: files still logged" "$(jq -s '[.[] | select(.event_type == "fileinfo")] | length' "$E")" \
+        "$(jq -s '[.[] | select(.event_type == "fileinfo")] | length' "$tmp/yrcpu/eve.json")"
 else
     echo "note: Yara-Rules checks skipped (no $YR: ../shared/data is absent)"
 fi
