@@ -181,7 +181,7 @@ static const struct conf_key conf_table[] = {
     { "files.enabled", CONF_BOOL, OFF(files_enabled), 0, 1, NULL, 0, 1, NULL,
       "Track files carried by HTTP (bodies, uploads): size, SHA-256, type, name; one fileinfo event each (turns TCP reassembly and HTTP parsing on without rules)." },
     { "files.magic", CONF_BOOL, OFF(files_magic), 0, 1, NULL, 0, 1, NULL,
-      "libmagic's MIME type of each file (fileinfo mime_type), from its first 2 KiB." },
+      "libmagic's MIME type of each file (fileinfo mime_type), from its first 512 bytes." },
     { "files.magic-description", CONF_BOOL, OFF(files_magic_description), 0, 0, NULL, 0, 1, NULL,
       "Also libmagic's description (fileinfo magic, as Suricata's): a second libmagic call per file, which doubles its cost." },
     { "files.store.dir", CONF_STRING, OFF(files_store_dir), SZ(files_store_dir), 0, "", 0, 0, NULL,

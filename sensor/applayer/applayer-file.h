@@ -28,7 +28,7 @@
 
 #include "util/util-common.h"
 
-#define FILE_MAGIC_BYTES 2048 /* first bytes given to libmagic: its type tests look near the
+#define FILE_MAGIC_BYTES 512 /* first bytes given to libmagic: its type tests look near the
                                 start, and its regex tests cost with every byte */
 #define FILE_NAME_MAX 512     /* bytes of a file name kept */
 
