@@ -60,9 +60,7 @@ static void behave_flow_of(const struct flow *f, struct behave_flow *bf)
 
 static void md_str(struct json *j, const char *key, const char *v)
 {
-    json_array_open_k(j, key, strlen(key));
-    json_stringn_k(j, NULL, 0, v, strlen(v));
-    json_array_close(j);
+    json_md(j, key, v, strlen(v));
 }
 
 static void md_u64(struct json *j, const char *key, uint64_t v)

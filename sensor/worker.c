@@ -23,11 +23,9 @@
 /* Stages                                                                             */
 /* ---------------------------------------------------------------------------------- */
 
-static void worker_pseudo_packet(const struct flow *f, int dir, struct packet *p);
-
 /* Detection finished (or is being given up): write the app-layer events, raise the
  * alerts of its risks, and free the nDPI state. */
-static void worker_dpi_done(struct worker *w, struct flow *f, uint64_t ts_us, bool at_end)
+static void worker_dpi_done(struct worker *w, struct flow *f, uint64_t ts_us)
 {
     struct dpi_meta m;
     dpi_meta_get(f, &m);
@@ -39,20 +37,9 @@ static void worker_dpi_done(struct worker *w, struct flow *f, uint64_t ts_us, bo
     if (server[0] != '\0')
         m.ssh.server = server;
     eve_app(&w->eve, f, &m, w->dpi, ts_us);
-    if (w->sensor->risk_alerts && f->ndpi_risk != 0) {
-        /* a flow's detection can finish when the flow ends, while another packet is
-         * handled or none (a timeout, the end of the input) */
-        struct alert_ctx saved = w->ac;
-        struct packet endp;
-        if (at_end || w->ac.f != f) {
-            worker_pseudo_packet(f, FLOW_TO_SERVER, &endp);
-            w->ac.p = &endp;
-            w->ac.f = f;
-            w->ac.pcap_cnt = 0;
-        }
+    /* the alert context is f's: its packet, or its end (worker_flow_end) */
+    if (w->sensor->risk_alerts && f->ndpi_risk != 0)
         risk_alerts(&w->sensor->risk, &w->ac, &w->risk_stats);
-        w->ac = saved;
-    }
     dpi_release(w->dpi, f);
     flow_table_account(w->flows, -(int64_t)w->dpi_state_size);
 }
@@ -125,61 +112,44 @@ static void worker_pseudo_packet(const struct flow *f, int dir, struct packet *p
     p->vlan[1] = f->key.vlan[1];
 }
 
-/* The flow ends: what the stream still holds is parsed and inspected, ACKed or not. */
-static void worker_stream_end(struct worker *w, struct flow *f)
+/* The flow ends: what the stream still holds is parsed and inspected, ACKed or not.
+ * 'endp' is the flow's end in the to-server direction (the caller's alert context). */
+static void worker_stream_end(struct worker *w, struct flow *f, const struct packet *endp)
 {
     if (f->stream == NULL)
         return;
     stream_session_end(f->stream);
     applayer_flow_events_clear(f);
-    struct packet endp;
-    worker_pseudo_packet(f, FLOW_TO_SERVER, &endp);
-    applayer_set_packet(w->applayer, &w->eve, &endp);
-    /* a flow can end while another packet is being handled (eviction, port reuse) */
-    struct alert_ctx saved = w->ac;
-    w->ac.p = &endp;
-    w->ac.f = f;
-    w->ac.pcap_cnt = 0;
+    applayer_set_packet(w->applayer, &w->eve, endp);
     for (int side = 0; side < 2; side++)
         flow_table_account(w->flows, applayer_tcp_data(w->applayer, w->stream, f, w->dpi, side, true));
-    if (w->detect == NULL) {
-        /* transactions completed by the end of the flow, for the lists; the raw stream's
-         * last bytes, for YARA */
-        for (int dir = 0; dir < 2; dir++) {
-            struct packet pp;
-            worker_pseudo_packet(f, dir, &pp);
-            w->ac.p = &pp;
-            applayer_reset_views(w->applayer);
-            if (w->want_tx)
-                applayer_tcp_detect(w->applayer, f, dir, true);
-            if (w->raw_stream)
-                worker_raw_inspect(w, f, dir, NULL);
-            if (w->yara != NULL)
-                flow_table_account(w->flows, yara_stream_end(w->yara, &w->ac, dir));
-        }
-    } else {
-        for (int dir = 0; dir < 2; dir++) {
-            struct packet pp;
-            worker_pseudo_packet(f, dir, &pp);
-            applayer_reset_views(w->applayer);
+    /* per direction: the last transactions (rules, lists), the raw stream's last bytes
+     * (rules, YARA) */
+    for (int dir = 0; dir < 2; dir++) {
+        struct packet pp;
+        worker_pseudo_packet(f, dir, &pp);
+        w->ac.p = &pp;
+        applayer_reset_views(w->applayer);
+        if (w->detect != NULL) {
             struct detect_packet dp = {
                 .p = &pp, .f = f, .dir = dir, .alproto = f->alproto,
             };
             detect_begin(w->detect, &dp);
             w->cur_flow = f;
-            w->ac.p = &pp;
             /* application-layer events raised by the final parse (to server only, once) */
             if (dir == FLOW_TO_SERVER && f->app != NULL)
                 detect_run_app_events(w->detect);
-            applayer_tcp_detect(w->applayer, f, dir, true);
-            if (w->raw_stream)
-                worker_raw_inspect(w, f, dir, NULL);
-            if (w->yara != NULL)
-                flow_table_account(w->flows, yara_stream_end(w->yara, &w->ac, dir));
-            detect_flush(w->detect, &w->eve, w->dpi, "stream (flow timeout)");
         }
+        if (w->detect != NULL || w->want_tx)
+            applayer_tcp_detect(w->applayer, f, dir, true);
+        if (w->raw_stream)
+            worker_raw_inspect(w, f, dir, NULL);
+        if (w->yara != NULL)
+            flow_table_account(w->flows, yara_stream_end(w->yara, &w->ac, dir));
+        if (w->detect != NULL)
+            detect_flush(w->detect, &w->eve, w->dpi, "stream (flow timeout)");
     }
-    w->ac = saved;
+    w->ac.p = endp;
     applayer_set_packet(w->applayer, &w->eve, &w->pkt);
 }
 
@@ -191,25 +161,26 @@ static void worker_alproto_from_dpi(struct worker *w, struct flow *f)
     f->alproto = (uint8_t)(a != ALPROTO_UNKNOWN ? a : ALPROTO_FAILED);
 }
 
-/* Called by the flow table just before a flow is freed. */
+/* Called by the flow table just before a flow is freed. A flow ends while another
+ * packet is handled (eviction, port reuse) or none (a timeout, the end of the input):
+ * every alert raised here is about the flow's end, on its pseudo packet. */
 static void worker_flow_end(void *ctx, struct flow *f, enum flow_end_reason reason)
 {
     struct worker *w = ctx;
+    struct alert_ctx saved = w->ac;
+    struct packet endp;
+    worker_pseudo_packet(f, FLOW_TO_SERVER, &endp);
+    w->ac.p = &endp;
+    w->ac.f = f;
+    w->ac.pcap_cnt = 0;
     if (f->dpi_state == DPI_RUNNING) {
         dpi_finish(w->dpi, f);
-        worker_dpi_done(w, f, f->last_us, true);
+        worker_dpi_done(w, f, f->last_us);
     }
-    worker_stream_end(w, f);
-    if (w->sensor->behave != NULL) {
-        struct alert_ctx saved = w->ac;
-        struct packet endp;
-        worker_pseudo_packet(f, FLOW_TO_SERVER, &endp);
-        w->ac.p = &endp;
-        w->ac.f = f;
-        w->ac.pcap_cnt = 0;
+    worker_stream_end(w, f, &endp);
+    if (w->sensor->behave != NULL)
         engines_flow_end(w, f);
-        w->ac = saved;
-    }
+    w->ac = saved;
     eve_flow(&w->eve, f, reason, w->dpi);
     flow_table_account(w->flows, -engines_flow_free(f));
     flow_table_account(w->flows, -yara_flow_free(f));
@@ -227,7 +198,7 @@ static void worker_on_file(void *ctx, struct flow *f, int dir, const struct file
     if (w->sensor->conf.files_enabled)
         eve_fileinfo(&w->eve, f, dir, fi, tx, w->dpi, ts);
     if (w->ioc.store != NULL && !fi->gaps)
-        ioc_match_file(&w->ioc, dir, fi->sha256, tx);
+        ioc_match_file(&w->ioc, dir, fi->sha256, fi->sha256_hex, tx);
     if (w->yara != NULL && fi->head_len > 0)
         yara_scan_file(w->yara, &w->ac, dir, fi->head, fi->head_len, fi->name, fi->name_len, fi->mime, tx);
 }
@@ -283,7 +254,7 @@ void worker_packet(struct worker *w, const struct capture_packet *cp)
             if (started && f->dpi_state != DPI_NONE)
                 flow_table_account(w->flows, w->dpi_state_size);
             if (done)
-                worker_dpi_done(w, f, p->ts_us, false);
+                worker_dpi_done(w, f, p->ts_us);
         }
         if (f != NULL && p->proto == 6 && w->stream != NULL) {
             flow_table_account(w->flows, stream_packet(w->stream, f, p, dir, &sr));

@@ -368,6 +368,8 @@ struct bkey {
     uint8_t ipver, proto, svc;
     uint8_t pad[3];
 };
+/* No implicit padding: keys are hashed and compared as bytes, and the designated
+ * initialisers that build them zero every named member. */
 _Static_assert(sizeof(struct bkey) == 48, "struct bkey has padding the hash would read");
 
 struct bnode {
@@ -855,12 +857,7 @@ static bool attempt_failed(const struct behave_flow *f)
 static void port_scan_end(struct behave *b, const struct behave_flow *f, struct emit *e)
 {
     struct btab *t = &b->tab[BEHAVE_PORT_SCAN];
-    struct bkey k;
-    memset(&k, 0, sizeof(k));
-    k.a = f->client;
-    k.b = f->server;
-    k.ipver = f->ipver;
-    k.proto = f->proto;
+    struct bkey k = { .a = f->client, .b = f->server, .ipver = f->ipver, .proto = f->proto };
     uint32_t i = tab_get(b, BEHAVE_PORT_SCAN, &k, f->last_us, true);
     if (t->nodes[i].quiet)
         return;
@@ -901,13 +898,9 @@ static void port_scan_end(struct behave *b, const struct behave_flow *f, struct 
 static void host_sweep_end(struct behave *b, const struct behave_flow *f, struct emit *e)
 {
     struct btab *t = &b->tab[BEHAVE_HOST_SWEEP];
-    struct bkey k;
-    memset(&k, 0, sizeof(k));
     bool icmp = f->proto == 1 || f->proto == 58;
-    k.a = f->client;
-    k.ipver = f->ipver;
-    k.proto = f->proto;
-    k.port = icmp ? 0 : f->sport; /* whatever the caller put in an ICMP flow's ports */
+    /* whatever the caller put in an ICMP flow's ports */
+    struct bkey k = { .a = f->client, .ipver = f->ipver, .proto = f->proto, .port = icmp ? 0 : f->sport };
     uint32_t i = tab_get(b, BEHAVE_HOST_SWEEP, &k, f->last_us, true);
     if (t->nodes[i].quiet)
         return;
@@ -1056,12 +1049,7 @@ static void brute_count(struct behave *b, const struct behave_flow *f, enum beha
 {
     const struct behave_conf *c = &b->conf;
     struct btab *t = &b->tab[BEHAVE_BRUTE_FORCE];
-    struct bkey k;
-    memset(&k, 0, sizeof(k));
-    k.a = f->client;
-    k.b = f->server;
-    k.ipver = f->ipver;
-    k.svc = (uint8_t)svc;
+    struct bkey k = { .a = f->client, .b = f->server, .ipver = f->ipver, .svc = (uint8_t)svc };
     uint32_t i = tab_get(b, BEHAVE_BRUTE_FORCE, &k, seen_us, true);
     if (t->nodes[i].quiet)
         return;
@@ -1268,13 +1256,7 @@ static void beacon_start(struct behave *b, const struct behave_flow *f, struct e
 {
     const struct behave_conf *c = &b->conf;
     struct btab *t = &b->tab[BEHAVE_BEACON];
-    struct bkey k;
-    memset(&k, 0, sizeof(k));
-    k.a = f->client;
-    k.b = f->server;
-    k.ipver = f->ipver;
-    k.proto = f->proto;
-    k.port = f->sport;
+    struct bkey k = { .a = f->client, .b = f->server, .ipver = f->ipver, .proto = f->proto, .port = f->sport };
     uint32_t i = tab_get(b, BEHAVE_BEACON, &k, f->first_us, true);
     if (t->nodes[i].quiet)
         return;
@@ -1399,11 +1381,7 @@ int behave_dns_query(struct behave *b, const struct behave_flow *f, const char *
     /* 32 bits of a seeded hash tell names apart: a collision among the 300 names of a
      * window has odds of 10^-5 and undercounts by one. */
     uint32_t sub_hash = (uint32_t)name_hash(b->seed, d.buf, sub_len);
-    struct bkey k;
-    memset(&k, 0, sizeof(k));
-    k.a = f->client;
-    k.ipver = f->ipver;
-    k.x = name_hash(b->seed, d.buf + d.reg, d.len - d.reg);
+    struct bkey k = { .a = f->client, .ipver = f->ipver, .x = name_hash(b->seed, d.buf + d.reg, d.len - d.reg) };
 
     struct emit e = { out, max, 0 };
     struct btab *t = &b->tab[BEHAVE_DNS_TUNNEL];

@@ -952,13 +952,6 @@ static const struct ioc_alert_def *alert_def(enum ioc_sid sid)
     return &alert_defs[0];
 }
 
-static void md_field(struct json *j, const char *key, const char *v, size_t n)
-{
-    json_array_open_k(j, key, strlen(key));
-    json_stringn(j, NULL, v, n);
-    json_array_close(j);
-}
-
 /* 'seen': the indicator as seen in the traffic; 'matched': as listed. */
 static void raise_alert(struct ioc_ctx *x, enum ioc_sid sid, int dir, const struct ioc_info *info,
                         const char *seen, size_t seen_len, const char *matched,
@@ -969,11 +962,11 @@ static void raise_alert(struct ioc_ctx *x, enum ioc_sid sid, int dir, const stru
     struct json j;
     json_init(&j, md, sizeof(md));
     json_object_open(&j, NULL);
-    md_field(&j, "ioc_type", ioc_type_name(d->type), strlen(ioc_type_name(d->type)));
-    md_field(&j, "ioc_indicator", seen, seen_len);
-    md_field(&j, "ioc_matched", matched, strlen(matched));
-    md_field(&j, "ioc_source", info->source, strlen(info->source));
-    md_field(&j, "ioc_list", info->list, strlen(info->list));
+    json_md(&j, "ioc_type", ioc_type_name(d->type), strlen(ioc_type_name(d->type)));
+    json_md(&j, "ioc_indicator", seen, seen_len);
+    json_md(&j, "ioc_matched", matched, strlen(matched));
+    json_md(&j, "ioc_source", info->source, strlen(info->source));
+    json_md(&j, "ioc_list", info->list, strlen(info->list));
     json_object_close(&j);
     if (!json_cstr(&j))
         return;
@@ -1099,17 +1092,11 @@ void ioc_match_tx(struct ioc_ctx *x, int dir, const struct detect_tx *tx)
     }
 }
 
-void ioc_match_file(struct ioc_ctx *x, int dir, const uint8_t sha256[32], const struct detect_tx *tx)
+void ioc_match_file(struct ioc_ctx *x, int dir, const uint8_t sha256[32], const char *hex,
+                    const struct detect_tx *tx)
 {
     const struct ioc_info *i = ioc_lookup_sha256(x->store, sha256);
     if (i == NULL || x->ac->f == NULL)
         return;
-    static const char hex[] = "0123456789abcdef";
-    char h[65];
-    for (int k = 0; k < 32; k++) {
-        h[2 * k] = hex[sha256[k] >> 4];
-        h[2 * k + 1] = hex[sha256[k] & 15];
-    }
-    h[64] = '\0';
-    raise_alert(x, IOC_SID_FILE_SHA256, dir, i, h, 64, h, alert_target_of(x->ac, dir, true), tx);
+    raise_alert(x, IOC_SID_FILE_SHA256, dir, i, hex, 64, hex, alert_target_of(x->ac, dir, true), tx);
 }

@@ -122,8 +122,10 @@ void ioc_match_flow(struct ioc_ctx *x, int dir);
 /* A transaction of the app layer: DNS query names, HTTP Host and request target, TLS
  * server name and JA3. */
 void ioc_match_tx(struct ioc_ctx *x, int dir, const struct detect_tx *tx);
-/* A file of the flow (direction 'dir') closed: its SHA-256 (32 bytes) against the list. */
-void ioc_match_file(struct ioc_ctx *x, int dir, const uint8_t sha256[32], const struct detect_tx *tx);
+/* A file of the flow (direction 'dir') closed: its SHA-256 (32 bytes, and 'hex' as 64
+ * lower-case digits for the alert) against the list. */
+void ioc_match_file(struct ioc_ctx *x, int dir, const uint8_t sha256[32], const char *hex,
+                    const struct detect_tx *tx);
 /* Entries that need the TCP stream parsed (names, URLs, JA3). */
 bool ioc_store_needs_tcp_app(const struct ioc_store *s);
 

@@ -126,13 +126,6 @@ int risk_conf_parse(struct risk_conf *c, const char *spec, char errbuf[CANH_ERRB
     return CANH_OK;
 }
 
-static void md_value(struct json *j, const char *key, const char *v)
-{
-    json_array_open_k(j, key, strlen(key));
-    json_stringn_k(j, NULL, 0, v, strlen(v));
-    json_array_close(j);
-}
-
 void risk_alerts(const struct risk_conf *c, const struct alert_ctx *ac, struct risk_stats *st)
 {
     const struct flow *f = ac->f;
@@ -151,10 +144,10 @@ void risk_alerts(const struct risk_conf *c, const struct alert_ctx *ac, struct r
         struct json j;
         json_init(&j, md, sizeof(md));
         json_object_open_k(&j, NULL, 0);
-        md_value(&j, "ndpi_risk", row->key);
-        md_value(&j, "ndpi_risk_score", score);
+        json_md(&j, "ndpi_risk", row->key, strlen(row->key));
+        json_md(&j, "ndpi_risk_score", score, strlen(score));
         if (row->technique != NULL)
-            md_value(&j, "mitre_technique_id", row->technique);
+            json_md(&j, "mitre_technique_id", row->technique, strlen(row->technique));
         json_object_close(&j);
         if (!json_cstr(&j))
             continue;

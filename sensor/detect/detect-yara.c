@@ -230,13 +230,6 @@ static unsigned severity_of(const YR_META *m)
     return 0;
 }
 
-static void md_value(struct json *j, const char *key, const char *v, size_t n)
-{
-    json_array_open_k(j, key, strlen(key));
-    json_stringn_k(j, NULL, 0, v, n);
-    json_array_close(j);
-}
-
 static void raise_alert(struct yara_thread *yt, YR_SCAN_CONTEXT *ctx, const YR_RULE *rule)
 {
     const struct yara_engine *ye = yt->ye;
@@ -247,11 +240,11 @@ static void raise_alert(struct yara_thread *yt, YR_SCAN_CONTEXT *ctx, const YR_R
     struct json j;
     json_init(&j, yt->md, sizeof(yt->md));
     json_object_open_k(&j, NULL, 0);
-    md_value(&j, "yara_rule", rule->identifier, strlen(rule->identifier));
-    md_value(&j, "yara_namespace", rule->ns->name, strlen(rule->ns->name));
-    md_value(&j, "yara_scanned", sc->what, strlen(sc->what));
+    json_md(&j, "yara_rule", rule->identifier, strlen(rule->identifier));
+    json_md(&j, "yara_namespace", rule->ns->name, strlen(rule->ns->name));
+    json_md(&j, "yara_scanned", sc->what, strlen(sc->what));
     if (sc->name != NULL && sc->name_len > 0)
-        md_value(&j, "file_name", sc->name, sc->name_len);
+        json_md(&j, "file_name", sc->name, sc->name_len);
     const char *tag;
     if (rule->tags != NULL && *rule->tags != '\0') {
         json_array_open_k(&j, "yara_tags", 9);
@@ -313,7 +306,7 @@ static void raise_alert(struct yara_thread *yt, YR_SCAN_CONTEXT *ctx, const YR_R
             description = v;
         }
         /* alert.mitre reads mitre_technique_id */
-        md_value(&j, strcmp(k, "mitre_technique") == 0 ? "mitre_technique_id" : k, v, strlen(v));
+        json_md(&j, strcmp(k, "mitre_technique") == 0 ? "mitre_technique_id" : k, v, strlen(v));
     }
     json_object_close(&j);
     if (!json_cstr(&j))

@@ -280,6 +280,13 @@ void json_raw_k(struct json *j, const char *key, size_t klen, const char *raw, s
     json_put(j, raw, n);
 }
 
+void json_md(struct json *j, const char *key, const char *v, size_t n)
+{
+    json_array_open_k(j, key, strlen(key));
+    json_stringn_k(j, NULL, 0, v, n);
+    json_array_close(j);
+}
+
 bool json_cstr(struct json *j)
 {
     if (j->overflow)

@@ -65,6 +65,9 @@ void json_raw_k(struct json *j, const char *key, size_t klen, const char *raw, s
 #define json_double(j, k, v) json_double_k((j), JSON_KEY(k), (v))
 #define json_raw(j, k, r, n) json_raw_k((j), JSON_KEY(k), (r), (n))
 
+/* One key of an alert's metadata object, in Suricata's shape: "key":["value"] ('n'
+ * bytes of 'v'). Every engine writes its alert.metadata with it. */
+void json_md(struct json *j, const char *key, const char *v, size_t n);
 /* Ends a JSON text built for embedding (json_raw): NUL-terminated, no newline. False
  * when it did not fit. */
 bool json_cstr(struct json *j);
