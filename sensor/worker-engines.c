@@ -157,21 +157,15 @@ static bool has_failure_text(const uint8_t *b, uint32_t n)
     return false;
 }
 
-static bool tx_buf(const struct detect_tx *tx, int buf, const uint8_t **d, uint32_t *n)
-{
-    bool final;
-    return tx->get(tx->ctx, buf, 0, d, n, &final) == DETECT_GET_OK;
-}
-
 /* A complete HTTP exchange: was it a login, and did it fail? */
 static void http_login(struct worker *w, struct flow *f, const struct detect_tx *tx)
 {
     const uint8_t *code, *method, *uri, *body;
     uint32_t cn, mn, un, bn;
-    if (!tx_buf(tx, DETECT_BUF_HTTP_STAT_CODE, &code, &cn) || cn != 3)
+    if (!detect_tx_buffer(tx, DETECT_BUF_HTTP_STAT_CODE, &code, &cn) || cn != 3)
         return;
-    bool post = tx_buf(tx, DETECT_BUF_HTTP_METHOD, &method, &mn) && mn == 4 && memcmp(method, "POST", 4) == 0;
-    bool login = post && tx_buf(tx, DETECT_BUF_HTTP_URI_RAW, &uri, &un) && is_login_path(uri, un);
+    bool post = detect_tx_buffer(tx, DETECT_BUF_HTTP_METHOD, &method, &mn) && mn == 4 && memcmp(method, "POST", 4) == 0;
+    bool login = post && detect_tx_buffer(tx, DETECT_BUF_HTTP_URI_RAW, &uri, &un) && is_login_path(uri, un);
     bool failed;
     if (memcmp(code, "401", 3) == 0)
         failed = true;
@@ -180,7 +174,7 @@ static void http_login(struct worker *w, struct flow *f, const struct detect_tx 
     else if (memcmp(code, "403", 3) == 0)
         failed = true;
     else if (memcmp(code, "200", 3) == 0)
-        failed = tx_buf(tx, DETECT_BUF_HTTP_RESPONSE_BODY, &body, &bn) && has_failure_text(body, bn);
+        failed = detect_tx_buffer(tx, DETECT_BUF_HTTP_RESPONSE_BODY, &body, &bn) && has_failure_text(body, bn);
     else
         failed = false; /* a redirect: logged in */
     struct behave_flow bf;
@@ -373,7 +367,7 @@ void engines_tx(struct worker *w, int dir, const struct detect_tx *tx)
     if (tx->alproto == ALPROTO_DNS && dir == FLOW_TO_SERVER && w->sensor->behave != NULL) {
         const uint8_t *q;
         uint32_t qn;
-        if (tx_buf(tx, DETECT_BUF_DNS_QUERY, &q, &qn) && qn > 0) {
+        if (detect_tx_buffer(tx, DETECT_BUF_DNS_QUERY, &q, &qn) && qn > 0) {
             struct behave_flow bf;
             behave_flow_of(f, &bf);
             struct behave_alert out[BEHAVE_ALERTS_PER_CALL];
@@ -393,9 +387,9 @@ void engines_tx(struct worker *w, int dir, const struct detect_tx *tx)
     if (w->pii_on && outbound_dir(w, f) == dir) {
         const uint8_t *d;
         uint32_t n;
-        if (dir == FLOW_TO_SERVER && tx_buf(tx, DETECT_BUF_HTTP_URI_RAW, &d, &n))
+        if (dir == FLOW_TO_SERVER && detect_tx_buffer(tx, DETECT_BUF_HTTP_URI_RAW, &d, &n))
             pii_feed(w, f, dir, d, n);
-        if (tx_buf(tx, dir == FLOW_TO_SERVER ? DETECT_BUF_HTTP_REQUEST_BODY : DETECT_BUF_HTTP_RESPONSE_BODY,
+        if (detect_tx_buffer(tx, dir == FLOW_TO_SERVER ? DETECT_BUF_HTTP_REQUEST_BODY : DETECT_BUF_HTTP_RESPONSE_BODY,
                    &d, &n))
             pii_feed(w, f, dir, d, n);
     }

@@ -1027,8 +1027,7 @@ static bool name_new(struct flow *f, enum ioc_sid sid, const uint8_t *v, size_t 
 
 static bool tx_buf(const struct detect_tx *tx, int buf, const uint8_t **d, uint32_t *n)
 {
-    bool final;
-    return tx->get(tx->ctx, buf, 0, d, n, &final) == DETECT_GET_OK && *n > 0;
+    return detect_tx_buffer(tx, buf, d, n) && *n > 0;
 }
 
 static void match_domain(struct ioc_ctx *x, enum ioc_sid sid, int dir, const uint8_t *d,

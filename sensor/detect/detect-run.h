@@ -27,6 +27,15 @@ struct detect_tx {
     bool oneshot;       /* seen once (a DNS message): nothing to remember after it */
 };
 
+/* Buffer 'buf' (first instance) of 'tx' when it is there now (len may be 0). For the
+ * engines that read transactions outside the rules (lists, behaviour, personal data). */
+static inline bool detect_tx_buffer(const struct detect_tx *tx, int buf, const uint8_t **data,
+                                    uint32_t *len)
+{
+    bool final;
+    return tx->get(tx->ctx, buf, 0, data, len, &final) == DETECT_GET_OK;
+}
+
 /* The packet being handled; set before any detect_* call for it. */
 struct detect_packet {
     const struct packet *p;
